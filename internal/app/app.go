@@ -1,0 +1,102 @@
+package app
+
+import (
+	"context"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"diaodu/internal/account"
+	"diaodu/internal/app/migrations"
+	"diaodu/internal/attachments"
+	"diaodu/internal/org"
+	"diaodu/internal/platform/audit"
+	"diaodu/internal/platform/auth"
+	"diaodu/internal/platform/clock"
+	"diaodu/internal/platform/db"
+	"diaodu/internal/platform/errs"
+	"diaodu/internal/platform/files"
+	"diaodu/internal/platform/httpx"
+	"diaodu/internal/platform/imports"
+	"diaodu/internal/platform/migrate"
+	"diaodu/internal/platform/xlsx"
+)
+
+// Version is set at build time with -ldflags "-X diaodu/internal/app.Version=…".
+var Version = "dev"
+
+// App is the wired application.
+type App struct {
+	Cfg         Config
+	DB          *db.DB
+	Clock       clock.Clock
+	Audit       *audit.Log
+	Org         *org.Service
+	Account     *account.Service
+	Imports     *imports.Service
+	Attachments *attachments.Service
+	Router      *httpx.Router
+}
+
+// Open connects to the database, migrates it and wires the services.
+func Open(ctx context.Context, cfg Config, clk clock.Clock) (*App, error) {
+	d, err := db.Open(ctx, cfg.DBURL())
+	if err != nil {
+		return nil, err
+	}
+	if _, err := migrate.Up(ctx, d, migrations.FS); err != nil {
+		d.Close()
+		return nil, err
+	}
+	return Wire(cfg, d, clk)
+}
+
+// Wire builds the services on an open, migrated database.
+func Wire(cfg Config, d *db.DB, clk clock.Clock) (*App, error) {
+	if clk == nil {
+		clk = clock.System{}
+	}
+	a := &App{Cfg: cfg, DB: d, Clock: clk}
+	a.Audit = &audit.Log{DB: d, Clock: clk}
+	a.Org = org.NewService(d, a.Audit)
+	a.Account = account.New(d, a.Audit, a.Org, account.Config{IdleTimeout: cfg.IdleTimeout, AbsoluteTimeout: cfg.AbsoluteTimeout,
+		SecureCookie: cfg.SecureCookie, TrustProxy: cfg.TrustProxy})
+	lim := xlsx.DefaultLimits()
+	if cfg.MaxImportRows > 0 {
+		lim.MaxRows = cfg.MaxImportRows
+	}
+	a.Imports = imports.New(d, a.Audit, cfg.DataDir, lim)
+	a.Imports.Register(org.UnitImporter{S: a.Org})
+	a.Imports.Register(org.UserImporter{S: a.Org})
+	store, err := files.New(filepath.Join(cfg.DataDir, "files"), cfg.MaxUploadBytes)
+	if err != nil {
+		return nil, err
+	}
+	a.Attachments = attachments.New(d, a.Audit, store)
+	a.Attachments.RegisterOwner("unit", func(ctx context.Context, ac *auth.Actor, id string) (int64, error) {
+		n, err := strconv.ParseInt(id, 10, 64)
+		if err != nil {
+			return 0, errs.NotFoundf("单位", "unit")
+		}
+		u, err := a.Org.GetUnit(ctx, ac, n)
+		if err != nil {
+			return 0, err
+		}
+		return u.ID, nil
+	})
+	a.Router = httpx.NewRouter(a.Account.Authenticate)
+	a.routes()
+	return a, nil
+}
+
+// Close waits for background work and closes the database.
+func (a *App) Close() error {
+	a.Imports.Wait()
+	return a.DB.Close()
+}
+
+// startOfDay is midnight in Shanghai of t's day.
+func startOfDay(t time.Time) time.Time {
+	y, m, d := t.In(clock.Shanghai).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, clock.Shanghai)
+}

@@ -1,0 +1,212 @@
+// Package db opens the database (embedded SQLite or PostgreSQL) and runs
+// transactions. The rest of the code writes plain SQL with $1 placeholders,
+// which both drivers accept.
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	_ "modernc.org/sqlite"             // registers "sqlite"
+)
+
+// Dialect names the SQL flavour behind a DB.
+type Dialect string
+
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// DB holds a reader pool and a writer pool. On SQLite the writer pool has a
+// single connection, so concurrent writers queue in Go instead of failing
+// with "database is locked"; readers keep going thanks to WAL. On PostgreSQL
+// both are the same pool.
+type DB struct {
+	R       *sql.DB
+	W       *sql.DB
+	Dialect Dialect
+	URL     string
+	Path    string // SQLite file, empty on PostgreSQL
+}
+
+// IsPostgresURL tells whether a --db value points at PostgreSQL.
+func IsPostgresURL(s string) bool {
+	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
+}
+
+// Open connects to url: a postgres:// URL, or a SQLite file path (optionally
+// prefixed with "sqlite:" or "file:").
+func Open(ctx context.Context, url string) (*DB, error) {
+	if IsPostgresURL(url) {
+		return openPostgres(ctx, url)
+	}
+	return openSQLite(ctx, url)
+}
+
+func openPostgres(ctx context.Context, dsn string) (*DB, error) {
+	p, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, err
+	}
+	p.SetMaxOpenConns(20)
+	p.SetMaxIdleConns(10)
+	p.SetConnMaxIdleTime(5 * time.Minute)
+	if err := p.PingContext(ctx); err != nil {
+		p.Close()
+		return nil, fmt.Errorf("connect to PostgreSQL: %w", err)
+	}
+	return &DB{R: p, W: p, Dialect: Postgres, URL: dsn}, nil
+}
+
+func openSQLite(ctx context.Context, path string) (*DB, error) {
+	path = strings.TrimPrefix(strings.TrimPrefix(path, "sqlite:"), "file:")
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path = path[:i]
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, err
+		}
+	}
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Set("_time_format", "sqlite")
+	base := "file:" + path + "?" + q.Encode()
+
+	w, err := sql.Open("sqlite", base+"&_txlock=immediate")
+	if err != nil {
+		return nil, err
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open SQLite %s: %w", path, err)
+	}
+	r, err := sql.Open("sqlite", base+"&_pragma=query_only(1)")
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	r.SetMaxOpenConns(8)
+	r.SetMaxIdleConns(8)
+	return &DB{R: r, W: w, Dialect: SQLite, URL: path, Path: path}, nil
+}
+
+// Close closes both pools.
+func (d *DB) Close() error {
+	err := d.W.Close()
+	if d.R != d.W {
+		err = errors.Join(err, d.R.Close())
+	}
+	return err
+}
+
+// Tx is a write transaction. It embeds *sql.Tx and remembers the connection
+// so bulk loads can reach the driver (pgx CopyFrom) inside the same
+// transaction.
+type Tx struct {
+	*sql.Tx
+	conn    *sql.Conn
+	Dialect Dialect
+}
+
+// InTx runs fn in a write transaction and commits when fn returns nil.
+// Keep fn short: on SQLite every writer waits for it.
+func (d *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
+	conn, err := d.W.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	stx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	tx := &Tx{Tx: stx, conn: conn, Dialect: d.Dialect}
+	if err := fn(tx); err != nil {
+		_ = stx.Rollback()
+		return err
+	}
+	return stx.Commit()
+}
+
+// ForUpdate is the row-lock suffix for SELECT in a transaction. SQLite has a
+// single writer, so it needs none.
+func (d Dialect) ForUpdate() string {
+	if d == Postgres {
+		return " FOR UPDATE"
+	}
+	return ""
+}
+
+// Like builds a case-insensitive "contains" pattern with LIKE wildcards
+// escaped; use it with `LOWER(col) LIKE $n ESCAPE '\'`.
+func Like(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return "%" + strings.ToLower(r.Replace(s)) + "%"
+}
+
+// IsUniqueViolation tells whether err comes from a UNIQUE constraint.
+func IsUniqueViolation(err error) bool {
+	if err == nil {
+		return false
+	}
+	s := err.Error()
+	return strings.Contains(s, "UNIQUE constraint failed") || strings.Contains(s, "SQLSTATE 23505")
+}
+
+// NextIDs reserves n ids for table's id column, so a bulk load can know
+// ids (and paths built from them) before it copies rows in. On SQLite the
+// single writer makes max(id)+1.. safe inside the transaction.
+func (tx *Tx) NextIDs(ctx context.Context, table string, n int) ([]int64, error) {
+	ids := make([]int64, 0, n)
+	if n == 0 {
+		return ids, nil
+	}
+	if tx.Dialect == Postgres {
+		rows, err := tx.QueryContext(ctx, `SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2)`, table, n)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return nil, err
+			}
+			ids = append(ids, id)
+		}
+		return ids, rows.Err()
+	}
+	var max int64
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM `+table).Scan(&max); err != nil {
+		return nil, err
+	}
+	for i := 1; i <= n; i++ {
+		ids = append(ids, max+int64(i))
+	}
+	return ids, nil
+}
+
+// IsForeignKeyViolation tells whether err comes from a FOREIGN KEY constraint.
+func IsForeignKeyViolation(err error) bool {
+	if err == nil {
+		return false
+	}
+	s := err.Error()
+	return strings.Contains(s, "FOREIGN KEY constraint failed") || strings.Contains(s, "SQLSTATE 23503")
+}

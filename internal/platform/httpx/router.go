@@ -1,0 +1,181 @@
+package httpx
+
+import (
+	"net/http"
+	"sort"
+	"strings"
+
+	"diaodu/internal/platform/auth"
+	"diaodu/internal/platform/errs"
+)
+
+// HandlerFunc is a handler that is told who is acting and returns its
+// error instead of writing it; the router writes it in the error shape.
+type HandlerFunc func(w http.ResponseWriter, r *http.Request, a *auth.Actor) error
+
+// Authenticator finds the actor of a request. It returns (nil, nil) when the
+// request carries no credentials, and checks CSRF on cookie writes.
+type Authenticator func(w http.ResponseWriter, r *http.Request) (*auth.Actor, error)
+
+// Route describes one endpoint; the list feeds the OpenAPI document.
+type Route struct {
+	Method, Path string
+	Tag, Summary string
+	Public       bool // no sign-in needed
+	// DuringPasswordChange lets a user who must change the password call it.
+	DuringPasswordChange bool
+	Query                []string // query parameters, for the document
+	Body                 string   // request body kind: "json", "multipart" or ""
+	Produces             string   // response type when not JSON, e.g. xlsx
+}
+
+// Router registers routes on a ServeMux through one door, so every route
+// is authenticated (unless marked public), described and error-handled.
+type Router struct {
+	Mux    *http.ServeMux
+	Authn  Authenticator
+	routes []Route
+}
+
+// NewRouter makes a router.
+func NewRouter(authn Authenticator) *Router {
+	return &Router{Mux: http.NewServeMux(), Authn: authn}
+}
+
+// Option adjusts a route.
+type Option func(*Route)
+
+// Public marks a route that needs no sign-in.
+func Public(r *Route) { r.Public = true }
+
+// DuringPasswordChange marks a route allowed before the forced password change.
+func DuringPasswordChange(r *Route) { r.DuringPasswordChange = true }
+
+// Query documents query parameters.
+func Query(names ...string) Option { return func(r *Route) { r.Query = append(r.Query, names...) } }
+
+// Multipart documents a multipart upload body.
+func Multipart(r *Route) { r.Body = "multipart" }
+
+// Produces documents a non-JSON response type.
+func Produces(ct string) Option { return func(r *Route) { r.Produces = ct } }
+
+// Handle registers "METHOD /path" with a summary for the API document.
+func (rt *Router) Handle(method, path, tag, summary string, h HandlerFunc, opts ...Option) {
+	route := Route{Method: method, Path: path, Tag: tag, Summary: summary}
+	if method == http.MethodPost || method == http.MethodPut || method == http.MethodPatch {
+		route.Body = "json"
+	}
+	for _, o := range opts {
+		o(&route)
+	}
+	rt.routes = append(rt.routes, route)
+	rt.Mux.HandleFunc(method+" "+path, func(w http.ResponseWriter, r *http.Request) {
+		var a *auth.Actor
+		if !route.Public { // public routes (sign-in) ignore any stale cookie
+			var err error
+			if a, err = rt.Authn(w, r); err != nil {
+				Error(w, r, err)
+				return
+			}
+			if a == nil {
+				Error(w, r, errs.New(errs.Unauthenticated, "请先登录", "please sign in"))
+				return
+			}
+			if a.MustChangePassword && !route.DuringPasswordChange {
+				Error(w, r, errs.New(errs.PasswordChangeRequired, "首次登录或密码被重置，请先修改密码", "change your password first"))
+				return
+			}
+		}
+		if a != nil {
+			r = r.WithContext(auth.With(r.Context(), a))
+		}
+		if err := h(w, r, a); err != nil {
+			Error(w, r, err)
+		}
+	})
+}
+
+// Routes lists the registered routes, sorted by path then method.
+func (rt *Router) Routes() []Route {
+	out := append([]Route(nil), rt.routes...)
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Path != out[j].Path {
+			return out[i].Path < out[j].Path
+		}
+		return out[i].Method < out[j].Method
+	})
+	return out
+}
+
+// OpenAPI builds an OpenAPI 3 document from the registered routes.
+func (rt *Router) OpenAPI(version string) map[string]any {
+	paths := map[string]map[string]any{}
+	errorRef := map[string]any{"$ref": "#/components/responses/Error"}
+	for _, r := range rt.Routes() {
+		op := map[string]any{
+			"summary":     r.Summary,
+			"tags":        []string{r.Tag},
+			"operationId": strings.ToLower(r.Method) + strings.NewReplacer("/", "_", "{", "", "}", "", "-", "_").Replace(r.Path),
+			"responses": map[string]any{
+				"200":     map[string]any{"description": "OK", "content": map[string]any{contentOr(r.Produces): map[string]any{}}},
+				"default": errorRef,
+			},
+		}
+		var params []any
+		if strings.Contains(r.Path, "{id}") {
+			params = append(params, map[string]any{"name": "id", "in": "path", "required": true, "schema": map[string]any{"type": "integer"}})
+		}
+		for _, q := range r.Query {
+			params = append(params, map[string]any{"name": q, "in": "query", "schema": map[string]any{"type": "string"}})
+		}
+		if len(params) > 0 {
+			op["parameters"] = params
+		}
+		switch r.Body {
+		case "json":
+			op["requestBody"] = map[string]any{"content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"type": "object"}}}}
+		case "multipart":
+			op["requestBody"] = map[string]any{"content": map[string]any{"multipart/form-data": map[string]any{"schema": map[string]any{
+				"type": "object", "properties": map[string]any{"file": map[string]any{"type": "string", "format": "binary"}}}}}}
+		}
+		if r.Public {
+			op["security"] = []any{}
+		}
+		if paths[r.Path] == nil {
+			paths[r.Path] = map[string]any{}
+		}
+		paths[r.Path][strings.ToLower(r.Method)] = op
+	}
+	return map[string]any{
+		"openapi": "3.0.3",
+		"info":    map[string]any{"title": "diaodu 调度 API", "version": version},
+		"paths":   paths,
+		"security": []any{
+			map[string]any{"session": []string{}}, map[string]any{"token": []string{}},
+		},
+		"components": map[string]any{
+			"securitySchemes": map[string]any{
+				"session": map[string]any{"type": "apiKey", "in": "cookie", "name": "diaodu_session"},
+				"token":   map[string]any{"type": "http", "scheme": "bearer"},
+			},
+			"responses": map[string]any{"Error": map[string]any{
+				"description": "error",
+				"content": map[string]any{"application/json": map[string]any{"schema": map[string]any{
+					"type": "object",
+					"properties": map[string]any{"error": map[string]any{"type": "object", "properties": map[string]any{
+						"code": map[string]any{"type": "string"}, "message": map[string]any{"type": "string"},
+						"fields": map[string]any{"type": "object", "additionalProperties": map[string]any{"type": "string"}},
+					}}},
+				}}},
+			}},
+		},
+	}
+}
+
+func contentOr(ct string) string {
+	if ct == "" {
+		return "application/json"
+	}
+	return ct
+}
