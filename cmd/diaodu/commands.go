@@ -281,4 +281,3 @@ func cmdAuditVerify(ctx context.Context, args []string) error {
 	fmt.Printf("审计日志完整：%d 条记录哈希链校验通过（%.2f 秒）/ audit chain intact\n", rep.Checked, time.Since(start).Seconds())
 	return nil
 }
-

@@ -68,8 +68,8 @@ type unitRow struct {
 
 type userRow struct {
 	username, realName, phone, position string
-	unit                                 int64
-	roles                                []auth.Role
+	unit                                int64
+	roles                               []auth.Role
 }
 
 // Build writes the demo district into an empty database as the system

@@ -25,7 +25,7 @@ type Entry struct {
 	Action     string // e.g. "unit.create", "session.fail"
 	ObjectType string // e.g. "unit"
 	ObjectID   string
-	UnitID     int64 // the unit the object belongs to (0: none)
+	UnitID     int64  // the unit the object belongs to (0: none)
 	Summary    string // a sentence for people, in Chinese
 	Before     any    // nil, or anything json-able
 	After      any

@@ -128,7 +128,9 @@ func (s *Service) Start(ctx context.Context, a *auth.Actor, kind, fileName strin
 	return &snapshot, nil
 }
 
-func (s *Service) upload(id int64) string { return filepath.Join(s.Dir, strconv.FormatInt(id, 10)+".xlsx") }
+func (s *Service) upload(id int64) string {
+	return filepath.Join(s.Dir, strconv.FormatInt(id, 10)+".xlsx")
+}
 
 // update changes the in-memory job under the lock.
 func (s *Service) update(job *Job, fn func(j *Job)) {
@@ -332,4 +334,3 @@ func (s *Service) handleErrors(w http.ResponseWriter, r *http.Request, a *auth.A
 	_, err = w.Write(b)
 	return err
 }
-
