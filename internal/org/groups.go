@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -124,10 +126,16 @@ func (s *Service) SaveGroup(ctx context.Context, a *auth.Actor, id int64, in Gro
 			}
 		}
 		if in.UnitIDs != nil {
-			for _, uid := range *in.UnitIDs {
+			ids := slices.Compact(slices.Sorted(slices.Values(*in.UnitIDs)))
+			*in.UnitIDs = ids
+			if len(ids) > 0 {
+				ph, args := make([]string, len(ids)), make([]any, len(ids))
+				for i, id := range ids {
+					ph[i], args[i] = "$"+strconv.Itoa(i+1), id
+				}
 				var n int
-				_ = w.QueryRowContext(ctx, `SELECT COUNT(*) FROM units WHERE id = $1`, uid).Scan(&n)
-				if n == 0 {
+				_ = w.QueryRowContext(ctx, `SELECT COUNT(*) FROM units WHERE id IN (`+strings.Join(ph, ", ")+`)`, args...).Scan(&n)
+				if n != len(ids) {
 					f.Add("unit_ids", "所选单位不存在", "a chosen unit does not exist")
 				}
 			}
@@ -150,14 +158,12 @@ func (s *Service) SaveGroup(ctx context.Context, a *auth.Actor, id int64, in Gro
 			if _, err := w.ExecContext(ctx, `DELETE FROM unit_group_members WHERE group_id = $1`, id); err != nil {
 				return err
 			}
-			seen := map[int64]bool{}
-			for _, uid := range *in.UnitIDs {
-				if !seen[uid] {
-					seen[uid] = true
-					if _, err := w.ExecContext(ctx, `INSERT INTO unit_group_members (group_id, unit_id) VALUES ($1, $2)`, id, uid); err != nil {
-						return err
-					}
-				}
+			rows := make([][]any, len(*in.UnitIDs))
+			for i, uid := range *in.UnitIDs {
+				rows[i] = []any{id, uid}
+			}
+			if _, err := w.CopyFrom(ctx, "unit_group_members", []string{"group_id", "unit_id"}, rows); err != nil {
+				return err
 			}
 		}
 		var err error

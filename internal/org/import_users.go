@@ -47,13 +47,12 @@ func roleByName(s string) (string, bool) {
 func (im UserImporter) Apply(ctx context.Context, w *audit.W, t *xlsx.Table, progress func(int)) (imports.Result, []xlsx.CellError, error) {
 	a := w.Actor()
 	var res imports.Result
-	unitByCode := map[string][2]string{} // code -> id, path
 	urows, err := w.QueryContext(ctx, `SELECT id, code, path, name FROM units WHERE active = TRUE`)
 	if err != nil {
 		return res, nil, err
 	}
 	unitIDs := map[string]int64{}
-	unitNames := map[int64]string{}
+	unitNames, unitPaths := map[int64]string{}, map[int64]string{}
 	for urows.Next() {
 		var id int64
 		var code, path, name string
@@ -61,7 +60,7 @@ func (im UserImporter) Apply(ctx context.Context, w *audit.W, t *xlsx.Table, pro
 			urows.Close()
 			return res, nil, err
 		}
-		unitByCode[code], unitIDs[code], unitNames[id] = [2]string{code, path}, id, name
+		unitIDs[code], unitNames[id], unitPaths[id] = id, name, path
 	}
 	urows.Close()
 	existing := map[string]*User{}
@@ -79,6 +78,10 @@ func (im UserImporter) Apply(ctx context.Context, w *audit.W, t *xlsx.Table, pro
 	}
 	xrows.Close()
 
+	unitOf := func(id int64) (string, string, bool) {
+		path, ok := unitPaths[id]
+		return path, unitNames[id], ok
+	}
 	var bad []xlsx.CellError
 	var newRows [][]any
 	var entries []audit.Entry
@@ -110,7 +113,7 @@ func (im UserImporter) Apply(ctx context.Context, w *audit.W, t *xlsx.Table, pro
 			bad = append(bad, xlsx.CellError{Row: r.Num, Column: "所属单位编码", Message: "单位编码“" + v["unit_code"] + "”不存在或已停用"})
 			u.UnitID = -1 // reported above; keep applyUser from adding a second message
 		}
-		f := im.S.applyUser(ctx, w, a, &in, u)
+		f := im.S.applyUser(a, &in, u, unitOf)
 		bad = append(bad, fieldErrors(UserSpec, r.Num, f, fieldKeys)...)
 		if prev, dup := seen[u.Username]; dup {
 			bad = append(bad, xlsx.CellError{Row: r.Num, Column: "登录名", Message: "登录名与第" + itoa(prev) + "行重复"})

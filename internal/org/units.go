@@ -113,10 +113,13 @@ func (s *Service) ListUnits(ctx context.Context, a *auth.Actor, f UnitFilter, p 
 	if err := s.DB.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM units u WHERE `+where, args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	q := `SELECT ` + unitCols + ` FROM units u LEFT JOIN units p ON p.id = u.parent_id WHERE ` + where + ` ORDER BY ` + order
+	// Page the bare rows first, then add names and counts for that page only:
+	// a sort would otherwise compute the counts for every row in scope.
+	page := `SELECT u.id FROM units u WHERE ` + where + ` ORDER BY ` + order
 	if p.Size > 0 {
-		q += fmt.Sprintf(" LIMIT %d OFFSET %d", p.Limit(), p.Offset())
+		page += fmt.Sprintf(" LIMIT %d OFFSET %d", p.Limit(), p.Offset())
 	}
+	q := `SELECT ` + unitCols + ` FROM units u LEFT JOIN units p ON p.id = u.parent_id WHERE u.id IN (` + page + `) ORDER BY ` + order
 	rows, err := s.DB.R.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, 0, err

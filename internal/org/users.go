@@ -204,12 +204,24 @@ var (
 	mobilePattern   = regexp.MustCompile(`^1[3-9][0-9]{9}$|^0[0-9]{2,3}-?[0-9]{7,8}$`)
 )
 
+// unitLookup finds an active unit's path and name.
+type unitLookup func(id int64) (path, name string, ok bool)
+
+// activeUnitIn looks units up in the database.
+func activeUnitIn(ctx context.Context, q querier) unitLookup {
+	return func(id int64) (string, string, bool) {
+		var path, name string
+		err := q.QueryRowContext(ctx, `SELECT path, name FROM units WHERE id = $1 AND active = TRUE`, id).Scan(&path, &name)
+		return path, name, err == nil
+	}
+}
+
 // districtRoles may only be granted by a district-wide administrator.
 var districtRoles = []string{string(auth.Admin), string(auth.Supervisor), string(auth.Leader)}
 
 // apply copies the set fields onto u and validates them, including that
 // the unit and the roles are within what the actor may grant.
-func (s *Service) applyUser(ctx context.Context, q querier, a *auth.Actor, in *UserInput, u *User) errs.Fields {
+func (s *Service) applyUser(a *auth.Actor, in *UserInput, u *User, unitOf unitLookup) errs.Fields {
 	f := errs.Fields{}
 	if in.Username != nil {
 		u.Username = strings.TrimSpace(*in.Username)
@@ -239,9 +251,8 @@ func (s *Service) applyUser(ctx context.Context, q querier, a *auth.Actor, in *U
 		f.Add("position", "职务不能超过50个字", "position may not exceed 50 characters")
 	}
 	if in.UnitID != nil {
-		var path, name string
-		err := q.QueryRowContext(ctx, `SELECT path, name FROM units WHERE id = $1 AND active = TRUE`, *in.UnitID).Scan(&path, &name)
-		if err != nil || !a.InScope(path) {
+		path, name, ok := unitOf(*in.UnitID)
+		if !ok || !a.InScope(path) {
 			f.Add("unit_id", "所属单位不存在、已停用或不在您的管理范围内", "the unit does not exist, is deactivated or is outside your scope")
 		} else {
 			u.UnitID, u.UnitPath, u.UnitName = *in.UnitID, path, name
@@ -284,7 +295,7 @@ func (s *Service) CreateUser(ctx context.Context, a *auth.Actor, in UserInput) (
 	err := s.Audit.Write(ctx, a, func(w *audit.W) error {
 		u := &User{Active: true}
 		in.Active = nil
-		f := s.applyUser(ctx, w, a, &in, u)
+		f := s.applyUser(a, &in, u, activeUnitIn(ctx, w))
 		if err := auth.CheckPolicy(password); err != nil {
 			f.Add("password", "密码至少8位，并包含大写字母、小写字母、数字、符号中的至少3种", "the password does not meet the policy")
 		}
@@ -359,7 +370,7 @@ func (s *Service) UpdateUser(ctx context.Context, a *auth.Actor, id int64, in Us
 		if old.ID == a.UserID && in.Active != nil && !*in.Active {
 			f.Add("active", "不能停用自己的账号", "you cannot deactivate your own account")
 		}
-		for k, v := range s.applyUser(ctx, w, a, &in, &u) {
+		for k, v := range s.applyUser(a, &in, &u, activeUnitIn(ctx, w)) {
 			f[k] = v
 		}
 		if err := f.Err(); err != nil {
@@ -511,13 +522,16 @@ func (s *Service) SetMembers(ctx context.Context, a *auth.Actor, unitID int64, u
 		if _, err := w.ExecContext(ctx, `DELETE FROM unit_members WHERE unit_id = $1`, unitID); err != nil {
 			return err
 		}
-		for _, id := range slices.Compact(slices.Sorted(slices.Values(userIDs))) {
-			if _, err := w.ExecContext(ctx, `INSERT INTO unit_members (unit_id, user_id) VALUES ($1, $2)`, unitID, id); err != nil {
-				if db.IsForeignKeyViolation(err) {
-					return errs.New(errs.Validation, "所选用户不存在", "a chosen user does not exist")
-				}
-				return err
+		ids := slices.Compact(slices.Sorted(slices.Values(userIDs)))
+		rows := make([][]any, len(ids))
+		for i, id := range ids {
+			rows[i] = []any{unitID, id}
+		}
+		if _, err := w.CopyFrom(ctx, "unit_members", []string{"unit_id", "user_id"}, rows); err != nil {
+			if db.IsForeignKeyViolation(err) {
+				return errs.New(errs.Validation, "所选用户不存在", "a chosen user does not exist")
 			}
+			return err
 		}
 		return w.Record(audit.Entry{Action: "unit.members", ObjectType: "unit", ObjectID: idStr(unitID), UnitID: unitID,
 			Summary: fmt.Sprintf("设置专班“%s”成员（%d人）", u.Name, len(userIDs)), After: userIDs})

@@ -8,6 +8,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -23,6 +24,8 @@ import (
 )
 
 func init() {
+	// Request logs would bury test output; warnings and errors still show.
+	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	// Production argon2id costs ~160 ms a hash; tests need many.
 	auth.HashParams = auth.Argon2Params{Time: 1, Memory: 1024, Threads: 1}
 }
