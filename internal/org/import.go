@@ -20,22 +20,14 @@ type UnitImporter struct{ S *Service }
 func (UnitImporter) Kind() string                { return "units" }
 func (UnitImporter) Permission() auth.Permission { return auth.ManageOrg }
 
-func kindNames() []string {
-	out := make([]string, len(Kinds))
-	for i, k := range Kinds {
-		out[i] = k.Name
-	}
-	return out
-}
-
 // UnitSpec is the units sheet.
 var UnitSpec = xlsx.Spec{Name: "单位", Columns: []xlsx.Column{
 	{Key: "code", Header: "单位编码", Aliases: []string{"编码", "单位代码", "代码"}, Required: true, Example: "ZX-TOWN-01",
 		Help: "唯一编码，字母、数字、点、横线、下划线；再次导入时按编码更新", Width: 16},
 	{Key: "name", Header: "单位名称", Aliases: []string{"名称", "单位全称"}, Required: true, Example: "青石镇", Width: 26},
 	{Key: "short_name", Header: "简称", Aliases: []string{"单位简称"}, Example: "青石", Width: 12},
-	{Key: "kind", Header: "类型", Aliases: []string{"单位类型", "类别"}, Required: true, Kind: xlsx.Enum, Enum: kindNames(),
-		Example: "乡镇/街道", Help: "区、区直部门、乡镇/街道、村/社区、专班", Width: 12},
+	{Key: "kind", Header: "类型", Aliases: []string{"单位类型", "类别"}, Required: true,
+		Example: "乡镇/街道", Help: "区、区直部门、乡镇/街道、村/社区、专班（也认：乡镇、街道、村、社区、部门）", Width: 12},
 	{Key: "parent_code", Header: "上级单位编码", Aliases: []string{"上级编码", "上级单位代码"}, Example: "SFQ",
 		Help: "上级单位的编码，可以是本表中的单位；区级单位留空", Width: 16},
 	{Key: "sort_order", Header: "排序", Aliases: []string{"排序号", "序号"}, Kind: xlsx.Int, Example: "10", Width: 8},

@@ -100,6 +100,7 @@ func openSchema(t testing.TB, ctx context.Context) (*db.DB, error) {
 	}
 	q := u.Query()
 	q.Set("search_path", schema)
+	q.Set("synchronous_commit", "off") // tests need no durability; fsyncs dominate their time
 	u.RawQuery = q.Encode()
 	return db.Open(ctx, u.String())
 }

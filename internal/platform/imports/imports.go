@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -181,6 +182,7 @@ func (s *Service) run(ctx context.Context, a *auth.Actor, imp Importer, job *Job
 				j.Message = "导入失败：服务器内部错误"
 			}
 		case len(cellErrs) > 0:
+			slices.SortStableFunc(cellErrs, func(a, b xlsx.CellError) int { return a.Row - b.Row })
 			j.Status, j.Errors = "failed", cellErrs
 			j.Message = fmt.Sprintf("共有%d处错误，未导入任何数据，请修改后重新导入", len(cellErrs))
 		default:
