@@ -152,7 +152,7 @@ func (s *Service) SignIn(ctx context.Context, username, password, ip, userAgent 
 }
 
 func lockedError(until, now time.Time) error {
-	mins := int(until.Sub(now).Minutes()) + 1
+	mins := int((until.Sub(now) + time.Minute - 1) / time.Minute) // rounded up: 15, not 16, right after the lock
 	return errs.New(errs.AccountLocked,
 		"登录失败次数过多，账号已锁定，请"+itoa(mins)+"分钟后再试",
 		"too many failed sign-ins; try again in "+itoa(mins)+" minutes")
@@ -176,7 +176,7 @@ func (s *Service) recordFailure(ctx context.Context, actor *auth.Actor, u *org.U
 			failures = 0
 		case err != nil:
 			return err
-		case now.Sub(lastAt) > s.Cfg.LockFor:
+		case now.Sub(lastAt) >= s.Cfg.LockFor: // same boundary as the lock itself
 			failures = 0 // old failures expire
 		}
 		failures++

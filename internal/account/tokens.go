@@ -114,6 +114,9 @@ func (s *Service) CreateToken(ctx context.Context, a *auth.Actor, in TokenInput)
 	if err := auth.Require(a, auth.ManageTokens); err != nil {
 		return nil, "", err
 	}
+	if a.TokenID != 0 || a.UserID == 0 { // a token records the person who made it (created_by)
+		return nil, "", errs.ErrForbidden
+	}
 	secret := tokenPrefix + auth.RandomToken(32)
 	var tok *Token
 	err := s.Audit.Write(ctx, a, func(w *audit.W) error {

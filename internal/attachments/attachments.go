@@ -89,8 +89,9 @@ func (s *Service) Upload(ctx context.Context, a *auth.Actor, objectType, objectI
 	err = s.Audit.Write(ctx, a, func(w *audit.W) error {
 		out.CreatedAt = w.Now()
 		if err := w.QueryRowContext(ctx, `INSERT INTO files (sha256, name, size, content_type, has_thumb, object_type, object_id,
-			unit_id, uploaded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-			st.SHA256, out.Name, st.Size, st.ContentType, st.HasThumb, objectType, objectID, unitID, a.UserID, w.Now()).Scan(&out.ID); err != nil {
+			unit_id, uploaded_by, uploaded_by_token, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+			st.SHA256, out.Name, st.Size, st.ContentType, st.HasThumb, objectType, objectID, unitID,
+			db.NullID(a.UserID), db.NullID(a.TokenID), w.Now()).Scan(&out.ID); err != nil {
 			return err
 		}
 		return w.Record(audit.Entry{Action: "file.upload", ObjectType: objectType, ObjectID: objectID, UnitID: unitID,

@@ -69,9 +69,9 @@ func TestUnitImportAllOrNothingAndRepeatable(t *testing.T) {
 		before := countUnits(t, d)
 		rows := [][]any{
 			{"QS-NEW1", "  新建测试村 ", "测试", "村", "QS", 9},
-			{"ＱＳ-NEW2", "新建示范社区", "", "社区", "QS", "１０"}, // full-width code and digits
-			{"QS-NEW2-A", "二级网格", "", "村/社区", "QS-NEW2", ""},  // parent defined in the same file
-			{"LX-NEW3", "河湾村", "", "村", "NO-SUCH", 3},         // bad parent
+			{"ＱＳ-NEW2", "新建示范社区", "", "社区", "QS", "１０"},      // full-width code and digits
+			{"QS-NEW2-A", "二级网格", "", "村/社区", "QS-NEW2", ""}, // parent defined in the same file
+			{"LX-NEW3", "河湾村", "", "村", "NO-SUCH", 3},        // bad parent
 			{"QS-NEW1", "重复", "", "村", "QS", 1},              // duplicate code
 		}
 		j := runImport(t, f, "admin", "units", sheet(t, unitHeader, rows))

@@ -20,7 +20,7 @@ const Password = "Test@2026pw"
 type Fixture struct {
 	App   *app.App
 	Clock *clock.Fixed
-	Units map[string]*org.Unit  // by code
+	Units map[string]*org.Unit   // by code
 	Users map[string]*auth.Actor // by username
 }
 

@@ -3,7 +3,7 @@
 CREATE TABLE units (
     id {{id}},
     parent_id BIGINT REFERENCES units(id),
-    path TEXT NOT NULL,            -- "/1/5/23/": ancestors and itself, for subtree scope
+    path {{bintext}} NOT NULL,     -- "/1/5/23/": ancestors and itself; subtree scope is a bytewise range
     depth INTEGER NOT NULL,
     name TEXT NOT NULL,
     short_name TEXT NOT NULL DEFAULT '',
@@ -143,7 +143,8 @@ CREATE TABLE files (
     object_type TEXT NOT NULL,
     object_id TEXT NOT NULL,
     unit_id BIGINT NOT NULL REFERENCES units(id),
-    uploaded_by BIGINT NOT NULL REFERENCES users(id),
+    uploaded_by BIGINT REFERENCES users(id),          -- NULL when an API token uploaded it
+    uploaded_by_token BIGINT REFERENCES api_tokens(id),
     created_at {{ts}} NOT NULL
 );
 CREATE INDEX files_object ON files (object_type, object_id);
@@ -162,7 +163,8 @@ CREATE TABLE import_jobs (
     header_row INTEGER NOT NULL DEFAULT 0,
     message TEXT NOT NULL DEFAULT '',
     errors_json TEXT NOT NULL DEFAULT '[]',
-    user_id BIGINT NOT NULL REFERENCES users(id),
+    user_id BIGINT REFERENCES users(id),              -- NULL when an API token started it
+    token_id BIGINT REFERENCES api_tokens(id),
     unit_id BIGINT NOT NULL REFERENCES units(id),
     created_at {{ts}} NOT NULL,
     finished_at {{ts}}

@@ -111,8 +111,6 @@ func toJSON(v any) string {
 	return string(b)
 }
 
-func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id != 0} }
-
 // hash covers every field and the previous hash; fields are separated by a
 // byte that cannot appear in them unescaped (JSON and text are UTF-8).
 func (r *row) hash() string {
@@ -138,9 +136,9 @@ func nullStr(n sql.NullInt64) string {
 // newRow fills the stored fields of an entry from the actor and time.
 func newRow(a *auth.Actor, now time.Time, e Entry) row {
 	r := row{At: now, Action: e.Action, ObjectType: e.ObjectType, ObjectID: e.ObjectID,
-		UnitID: nullID(e.UnitID), Summary: e.Summary, Before: toJSON(e.Before), After: toJSON(e.After)}
+		UnitID: db.NullID(e.UnitID), Summary: e.Summary, Before: toJSON(e.Before), After: toJSON(e.After)}
 	if a != nil {
-		r.UserID, r.Username, r.IP = nullID(a.UserID), a.Username, a.IP
+		r.UserID, r.Username, r.IP = db.NullID(a.UserID), a.Username, a.IP
 	}
 	return r
 }

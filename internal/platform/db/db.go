@@ -210,3 +210,6 @@ func IsForeignKeyViolation(err error) bool {
 	s := err.Error()
 	return strings.Contains(s, "FOREIGN KEY constraint failed") || strings.Contains(s, "SQLSTATE 23503")
 }
+
+// NullID stores an id of 0 as NULL (an optional reference).
+func NullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id != 0} }

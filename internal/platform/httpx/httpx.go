@@ -88,6 +88,7 @@ var statusOf = map[errs.Code]int{
 	errs.PasswordChangeRequired: http.StatusForbidden,
 	errs.Forbidden:              http.StatusForbidden,
 	errs.NotFound:               http.StatusNotFound,
+	errs.NoRoute:                http.StatusNotFound,
 	errs.Conflict:               http.StatusConflict,
 	errs.TooLarge:               http.StatusRequestEntityTooLarge,
 	errs.UnsupportedMediaType:   http.StatusUnsupportedMediaType,

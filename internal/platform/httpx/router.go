@@ -39,7 +39,13 @@ type Router struct {
 
 // NewRouter makes a router.
 func NewRouter(authn Authenticator) *Router {
-	return &Router{Mux: http.NewServeMux(), Authn: authn}
+	rt := &Router{Mux: http.NewServeMux(), Authn: authn}
+	// Unknown endpoints answer in the error shape too, not the mux's plain text.
+	rt.Mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		Error(w, r, errs.New(errs.NoRoute, "接口不存在或不支持该请求方法："+r.Method+" "+r.URL.Path,
+			"no such endpoint or method: "+r.Method+" "+r.URL.Path))
+	})
+	return rt
 }
 
 // Option adjusts a route.

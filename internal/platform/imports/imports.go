@@ -58,7 +58,8 @@ type Job struct {
 	Message   string           `json:"message"`
 	Errors    []xlsx.CellError `json:"errors"`
 	HeaderRow int              `json:"-"`
-	UserID    int64            `json:"-"`
+	UserID    int64            `json:"-"` // who started it: a user or an API token
+	TokenID   int64            `json:"-"`
 	Result
 }
 
@@ -99,10 +100,12 @@ func (s *Service) Start(ctx context.Context, a *auth.Actor, kind, fileName strin
 	if len(data) == 0 {
 		return nil, errs.New(errs.Validation, "上传的文件是空的", "the uploaded file is empty")
 	}
-	job := &Job{Kind: kind, FileName: files.SafeName(fileName), Status: "running", Phase: "reading", UserID: a.UserID, Errors: []xlsx.CellError{}}
+	job := &Job{Kind: kind, FileName: files.SafeName(fileName), Status: "running", Phase: "reading", UserID: a.UserID,
+		TokenID: a.TokenID, Errors: []xlsx.CellError{}}
 	err := s.Audit.Write(ctx, a, func(w *audit.W) error {
-		if err := w.QueryRowContext(ctx, `INSERT INTO import_jobs (kind, file_name, status, user_id, unit_id, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, kind, job.FileName, job.Status, a.UserID, a.UnitID, w.Now()).Scan(&job.ID); err != nil {
+		if err := w.QueryRowContext(ctx, `INSERT INTO import_jobs (kind, file_name, status, user_id, token_id, unit_id, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, kind, job.FileName, job.Status, db.NullID(a.UserID), db.NullID(a.TokenID),
+			a.UnitID, w.Now()).Scan(&job.ID); err != nil {
 			return err
 		}
 		return w.Record(audit.Entry{Action: "import.start", ObjectType: "import", ObjectID: strconv.FormatInt(job.ID, 10),
@@ -217,7 +220,7 @@ func (s *Service) Get(ctx context.Context, a *auth.Actor, id int64) (*Job, error
 	if j, ok := s.running[id]; ok {
 		c := *j
 		s.mu.Unlock()
-		if c.UserID != a.UserID && !a.DistrictWide() {
+		if !c.visibleTo(a) {
 			return nil, errs.NotFoundf("导入任务", "import")
 		}
 		return &c, nil
@@ -225,10 +228,12 @@ func (s *Service) Get(ctx context.Context, a *auth.Actor, id int64) (*Job, error
 	s.mu.Unlock()
 	var j Job
 	var errJSON string
+	var userID, tokenID sql.NullInt64
 	err := s.DB.R.QueryRowContext(ctx, `SELECT id, kind, file_name, status, total, done, created, updated, unchanged,
-		header_row, message, errors_json, user_id FROM import_jobs WHERE id = $1`, id).Scan(&j.ID, &j.Kind, &j.FileName,
-		&j.Status, &j.Total, &j.Done, &j.Created, &j.Updated, &j.Unchanged, &j.HeaderRow, &j.Message, &errJSON, &j.UserID)
-	if errors.Is(err, sql.ErrNoRows) || (err == nil && j.UserID != a.UserID && !a.DistrictWide()) {
+		header_row, message, errors_json, user_id, token_id FROM import_jobs WHERE id = $1`, id).Scan(&j.ID, &j.Kind, &j.FileName,
+		&j.Status, &j.Total, &j.Done, &j.Created, &j.Updated, &j.Unchanged, &j.HeaderRow, &j.Message, &errJSON, &userID, &tokenID)
+	j.UserID, j.TokenID = userID.Int64, tokenID.Int64
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && !j.visibleTo(a)) {
 		return nil, errs.NotFoundf("导入任务", "import")
 	}
 	if err != nil {
@@ -242,6 +247,12 @@ func (s *Service) Get(ctx context.Context, a *auth.Actor, id int64) (*Job, error
 		j.Phase = "reading" // running on another replica
 	}
 	return &j, nil
+}
+
+// visibleTo tells whether a may follow the job: whoever started it, or a
+// district-wide user.
+func (j *Job) visibleTo(a *auth.Actor) bool {
+	return a.DistrictWide() || (a.TokenID == 0 && j.UserID == a.UserID) || (a.TokenID != 0 && j.TokenID == a.TokenID)
 }
 
 // Routes registers the import endpoints for every registered kind.
