@@ -90,9 +90,9 @@ type Table struct {
 // CellError is one validation problem. Message names the column but not the
 // row; Error adds the row.
 type CellError struct {
-	Row     int
-	Column  string // the header text
-	Message string // Chinese
+	Row     int    `json:"row"`
+	Column  string `json:"column"`  // the header text
+	Message string `json:"message"` // Chinese
 }
 
 // Error renders e.g. 第5行“成立日期”：无法识别的日期“2026年13月1日”.
@@ -112,13 +112,22 @@ func fileErr(en, zh string, args ...any) *FileError {
 	return &FileError{Message: fmt.Sprintf(zh, args...), MessageEN: en}
 }
 
+// guard turns a panic on a malformed upload (excelize has a few) into a
+// refusal rather than a crashed request; the panic goes to MessageEN.
+func guard(err *error) {
+	if r := recover(); r != nil {
+		*err = &FileError{Message: errCorrupt.Message, MessageEN: fmt.Sprintf("malformed workbook: panic: %v", r)}
+	}
+}
+
 // progressEvery is how many sheet rows pass between progress calls.
 const progressEvery = 4096
 
 // Read parses the first sheet. progress (may be nil) is called now and then
 // with (rowsRead, totalRowsEstimate), and once more at the end.
 // It returns the table plus every per-cell validation error.
-func Read(r io.ReaderAt, size int64, spec Spec, lim Limits, progress func(done, total int)) (*Table, []CellError, error) {
+func Read(r io.ReaderAt, size int64, spec Spec, lim Limits, progress func(done, total int)) (_ *Table, _ []CellError, err error) {
+	defer guard(&err)
 	lim = lim.orDefaults()
 	b, err := openBook(r, size, lim, true)
 	if err != nil {

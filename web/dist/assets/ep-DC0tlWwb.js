@@ -1,0 +1,1 @@
+import"./shared-ot5bbq8h.js";

@@ -1,0 +1,1 @@
+function e(e,t){let n=new Set,r=e=>{n.add(e.id),e.children?.forEach(r)},i=e=>{for(let n of e){if(n.id===t)return r(n),!0;if(n.children&&i(n.children))return!0}return!1};return i(e),n}function t(e){let t=[],n=e=>{for(let r of e)t.push(r),r.children&&n(r.children)};return n(e),t}export{e as n,t};

@@ -1,0 +1,1 @@
+var e=[`admin`,`supervisor`,`leader`,`unit_admin`,`staff`,`field`,`judge`],t=[`district`,`department`,`town`,`village`,`taskforce`];export{t as n,e as t};
