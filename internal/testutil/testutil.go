@@ -109,3 +109,14 @@ func openSchema(t testing.TB, ctx context.Context) (*db.DB, error) {
 func Name(t testing.TB) string {
 	return strings.NewReplacer("/", "_", " ", "_").Replace(t.Name())
 }
+
+// Reopen opens a second handle on the same database (after the first was closed).
+func Reopen(t testing.TB, d *db.DB) *db.DB {
+	t.Helper()
+	nd, err := db.Open(context.Background(), d.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { nd.Close() })
+	return nd
+}
