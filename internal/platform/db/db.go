@@ -82,6 +82,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "cache_size(-65536)") // 64 MiB: bulk loads touch many index pages
 	q.Set("_time_format", "sqlite")
 	base := "file:" + path + "?" + q.Encode()
 
