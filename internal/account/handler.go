@@ -17,7 +17,7 @@ func (s *Service) Routes(rt *httpx.Router) {
 	rt.Handle("PUT", "/api/v1/session/password", ts, "修改本人密码", s.handleChangePassword, httpx.DuringPasswordChange)
 	rt.Handle("GET", "/api/v1/tokens", tt, "API 令牌列表", s.handleListTokens)
 	rt.Handle("POST", "/api/v1/tokens", tt, "创建 API 令牌", s.handleCreateToken)
-	rt.Handle("DELETE", "/api/v1/tokens/{id}", tt, "撤销 API 令牌", s.handleRevokeToken)
+	rt.Handle("DELETE", "/api/v1/tokens/{id}", tt, "撤销 API 令牌", httpx.DoByID(s.RevokeToken))
 }
 
 type sessionBody struct {
@@ -115,17 +115,5 @@ func (s *Service) handleCreateToken(w http.ResponseWriter, r *http.Request, a *a
 		return err
 	}
 	httpx.JSON(w, http.StatusCreated, map[string]any{"token": t, "secret": secret})
-	return nil
-}
-
-func (s *Service) handleRevokeToken(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	id, err := httpx.PathID(r)
-	if err != nil {
-		return err
-	}
-	if err := s.RevokeToken(r.Context(), a, id); err != nil {
-		return err
-	}
-	httpx.NoContent(w)
 	return nil
 }

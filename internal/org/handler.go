@@ -1,6 +1,7 @@
 package org
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"time"
@@ -18,28 +19,28 @@ func (s *Service) Routes(rt *httpx.Router) {
 	rt.Handle("GET", "/api/v1/units", tu, "单位列表", s.handleListUnits, httpx.Query(unitQuery...))
 	rt.Handle("GET", "/api/v1/units/export", tu, "导出单位", s.handleExportUnits, httpx.Query(unitQuery...), httpx.Produces(xlsx.ContentType))
 	rt.Handle("GET", "/api/v1/units/tree", tu, "单位树", s.handleTree)
-	rt.Handle("GET", "/api/v1/units/{id}", tu, "单位详情", s.handleGetUnit)
+	rt.Handle("GET", "/api/v1/units/{id}", tu, "单位详情", httpx.GetByID(s.GetUnit))
 	rt.Handle("POST", "/api/v1/units", tu, "新建单位", s.handleCreateUnit)
 	rt.Handle("PATCH", "/api/v1/units/{id}", tu, "修改、移动、停用单位", s.handleUpdateUnit)
-	rt.Handle("DELETE", "/api/v1/units/{id}", tu, "删除无数据的单位", s.handleDeleteUnit)
+	rt.Handle("DELETE", "/api/v1/units/{id}", tu, "删除无数据的单位", httpx.DoByID(s.DeleteUnit))
 	rt.Handle("GET", "/api/v1/units/{id}/members", tu, "专班成员", s.handleMembers)
 	rt.Handle("PUT", "/api/v1/units/{id}/members", tu, "设置专班成员", s.handleSetMembers)
 
 	rt.Handle("GET", "/api/v1/unit-groups", tg, "考核组列表", s.handleListGroups)
 	rt.Handle("POST", "/api/v1/unit-groups", tg, "新建考核组", s.handleSaveGroup)
 	rt.Handle("PATCH", "/api/v1/unit-groups/{id}", tg, "修改考核组", s.handleSaveGroup)
-	rt.Handle("DELETE", "/api/v1/unit-groups/{id}", tg, "删除考核组", s.handleDeleteGroup)
+	rt.Handle("DELETE", "/api/v1/unit-groups/{id}", tg, "删除考核组", httpx.DoByID(s.DeleteGroup))
 
 	rt.Handle("GET", "/api/v1/users", tus, "用户列表", s.handleListUsers, httpx.Query(userQuery...))
 	rt.Handle("GET", "/api/v1/users/export", tus, "导出用户", s.handleExportUsers, httpx.Query(userQuery...), httpx.Produces(xlsx.ContentType))
-	rt.Handle("GET", "/api/v1/users/{id}", tus, "用户详情", s.handleGetUser)
+	rt.Handle("GET", "/api/v1/users/{id}", tus, "用户详情", httpx.GetByID(s.GetUser))
 	rt.Handle("GET", "/api/v1/users/{id}/phone", tus, "查看完整手机号（留痕）", s.handleUserPhone)
 	rt.Handle("POST", "/api/v1/users", tus, "新建用户", s.handleCreateUser)
 	rt.Handle("PATCH", "/api/v1/users/{id}", tus, "修改用户", s.handleUpdateUser)
 	rt.Handle("PUT", "/api/v1/users/{id}/password", tus, "重置密码", s.handleResetPassword)
-	rt.Handle("PUT", "/api/v1/users/{id}/lock", tus, "锁定用户", s.handleLock(true))
-	rt.Handle("DELETE", "/api/v1/users/{id}/lock", tus, "解锁用户", s.handleLock(false))
-	rt.Handle("DELETE", "/api/v1/users/{id}/sessions", tus, "结束用户全部会话", s.handleEndSessions)
+	rt.Handle("PUT", "/api/v1/users/{id}/lock", tus, "锁定用户", httpx.DoByID(s.lockUser(true)))
+	rt.Handle("DELETE", "/api/v1/users/{id}/lock", tus, "解锁用户", httpx.DoByID(s.lockUser(false)))
+	rt.Handle("DELETE", "/api/v1/users/{id}/sessions", tus, "结束用户全部会话", httpx.DoByID(s.EndSessions))
 }
 
 var (
@@ -108,19 +109,6 @@ func (s *Service) handleTree(w http.ResponseWriter, r *http.Request, a *auth.Act
 	return nil
 }
 
-func (s *Service) handleGetUnit(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	id, err := httpx.PathID(r)
-	if err != nil {
-		return err
-	}
-	u, err := s.GetUnit(r.Context(), a, id)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, u)
-	return nil
-}
-
 func (s *Service) handleCreateUnit(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
 	var in UnitInput
 	if err := httpx.Decode(w, r, &in); err != nil {
@@ -148,18 +136,6 @@ func (s *Service) handleUpdateUnit(w http.ResponseWriter, r *http.Request, a *au
 		return err
 	}
 	httpx.JSON(w, http.StatusOK, u)
-	return nil
-}
-
-func (s *Service) handleDeleteUnit(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	id, err := httpx.PathID(r)
-	if err != nil {
-		return err
-	}
-	if err := s.DeleteUnit(r.Context(), a, id); err != nil {
-		return err
-	}
-	httpx.NoContent(w)
 	return nil
 }
 
@@ -226,18 +202,6 @@ func (s *Service) handleSaveGroup(w http.ResponseWriter, r *http.Request, a *aut
 	return nil
 }
 
-func (s *Service) handleDeleteGroup(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	id, err := httpx.PathID(r)
-	if err != nil {
-		return err
-	}
-	if err := s.DeleteGroup(r.Context(), a, id); err != nil {
-		return err
-	}
-	httpx.NoContent(w)
-	return nil
-}
-
 func userFilter(r *http.Request) (UserFilter, httpx.Page, error) {
 	p, err := httpx.ParsePage(r)
 	if err != nil {
@@ -295,19 +259,6 @@ func (s *Service) handleExportUsers(w http.ResponseWriter, r *http.Request, a *a
 	return xlsx.Serve(w, "用户名册", "用户名册", []xlsx.ExportColumn{
 		{Header: "登录名", Width: 16}, {Header: "姓名", Width: 10}, {Header: "所属单位", Width: 26}, {Header: "职务", Width: 14},
 		{Header: "角色", Width: 22}, {Header: "手机号", Width: 14}, {Header: "状态", Width: 8}, {Header: "最近登录", Width: 20}}, rows)
-}
-
-func (s *Service) handleGetUser(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	id, err := httpx.PathID(r)
-	if err != nil {
-		return err
-	}
-	u, err := s.GetUser(r.Context(), a, id)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, u)
-	return nil
 }
 
 func (s *Service) handleUserPhone(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
@@ -374,28 +325,7 @@ func (s *Service) handleResetPassword(w http.ResponseWriter, r *http.Request, a 
 	return nil
 }
 
-func (s *Service) handleLock(locked bool) httpx.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-		id, err := httpx.PathID(r)
-		if err != nil {
-			return err
-		}
-		if err := s.SetLocked(r.Context(), a, id, locked); err != nil {
-			return err
-		}
-		httpx.NoContent(w)
-		return nil
-	}
-}
-
-func (s *Service) handleEndSessions(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	id, err := httpx.PathID(r)
-	if err != nil {
-		return err
-	}
-	if err := s.EndSessions(r.Context(), a, id); err != nil {
-		return err
-	}
-	httpx.NoContent(w)
-	return nil
+// lockUser binds SetLocked to one direction for the lock endpoints.
+func (s *Service) lockUser(locked bool) func(ctx context.Context, a *auth.Actor, id int64) error {
+	return func(ctx context.Context, a *auth.Actor, id int64) error { return s.SetLocked(ctx, a, id, locked) }
 }

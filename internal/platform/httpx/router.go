@@ -1,6 +1,7 @@
 package httpx
 
 import (
+	"context"
 	"net/http"
 	"sort"
 	"strings"
@@ -184,4 +185,37 @@ func contentOr(ct string) string {
 		return "application/json"
 	}
 	return ct
+}
+
+// GetByID is the handler of "GET …/{id}": load one object for the actor
+// and answer it.
+func GetByID[T any](load func(ctx context.Context, a *auth.Actor, id int64) (T, error)) HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
+		id, err := PathID(r)
+		if err != nil {
+			return err
+		}
+		v, err := load(r.Context(), a, id)
+		if err != nil {
+			return err
+		}
+		JSON(w, http.StatusOK, v)
+		return nil
+	}
+}
+
+// DoByID is the handler of a body-less write on "…/{id}" (delete, lock,
+// revoke): do it for the actor and answer 204.
+func DoByID(do func(ctx context.Context, a *auth.Actor, id int64) error) HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
+		id, err := PathID(r)
+		if err != nil {
+			return err
+		}
+		if err := do(r.Context(), a, id); err != nil {
+			return err
+		}
+		NoContent(w)
+		return nil
+	}
 }

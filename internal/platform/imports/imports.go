@@ -262,7 +262,7 @@ func (s *Service) Routes(rt *httpx.Router) {
 		rt.Handle("GET", "/api/v1/"+kind+"/import-template", kind, "下载"+name+"导入模板", s.handleTemplate(imp), httpx.Produces(xlsx.ContentType))
 		rt.Handle("POST", "/api/v1/"+kind+"/imports", kind, "导入"+name+"（xlsx）", s.handleStart(kind), httpx.Multipart)
 	}
-	rt.Handle("GET", "/api/v1/imports/{id}", "imports", "导入进度与结果", s.handleGet)
+	rt.Handle("GET", "/api/v1/imports/{id}", "imports", "导入进度与结果", httpx.GetByID(s.Get))
 	rt.Handle("GET", "/api/v1/imports/{id}/errors", "imports", "下载带错误说明的原表", s.handleErrors, httpx.Produces(xlsx.ContentType))
 }
 
@@ -308,19 +308,6 @@ func (s *Service) handleStart(kind string) httpx.HandlerFunc {
 		httpx.JSON(w, http.StatusAccepted, job)
 		return nil
 	}
-}
-
-func (s *Service) handleGet(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	id, err := httpx.PathID(r)
-	if err != nil {
-		return err
-	}
-	j, err := s.Get(r.Context(), a, id)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, j)
-	return nil
 }
 
 func (s *Service) handleErrors(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
