@@ -25,7 +25,7 @@ const sampleRows = 100
 // title row merged across the columns, the header (bold, filled, frozen,
 // with autofilter), then the rows returned by next until it reports false.
 // time.Time values get a date format, bools become 是/否.
-func Export(w io.Writer, sheet, title string, cols []ExportColumn, next func() ([]any, bool, error)) error {
+func Export(w io.Writer, sheetName, title string, cols []ExportColumn, next func() ([]any, bool, error)) error {
 	if len(cols) == 0 {
 		return errors.New("xlsx: export has no columns")
 	}
@@ -43,7 +43,7 @@ func Export(w io.Writer, sheet, title string, cols []ExportColumn, next func() (
 
 	f := excelize.NewFile()
 	defer f.Close()
-	name := sheetName(sheet, "Sheet1")
+	name := safeSheetName(sheetName, "Sheet1")
 	if err := f.SetSheetName("Sheet1", name); err != nil {
 		return err
 	}

@@ -36,20 +36,6 @@ const (
 // lie, when non-zero, is the uncompressed size claimed for the sheet.
 func handXLSX(t testing.TB, padding int64, lie uint64) []byte {
 	t.Helper()
-	var out bytes.Buffer
-	zw := zip.NewWriter(&out)
-	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) {
-		return flate.NewWriter(w, flate.BestSpeed)
-	})
-	for _, p := range minimalParts {
-		w, err := zw.Create(p.name)
-		if err == nil {
-			_, err = io.WriteString(w, p.body)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
 	var sheet bytes.Buffer
 	crc := crc32.NewIEEE()
 	fw, _ := flate.NewWriter(&sheet, flate.BestSpeed)
@@ -65,14 +51,46 @@ func handXLSX(t testing.TB, padding int64, lie uint64) []byte {
 	if lie != 0 {
 		size = lie
 	}
-	raw, err := zw.CreateRaw(&zip.FileHeader{
-		Name: "xl/worksheets/sheet1.xml", Method: zip.Deflate, CRC32: crc.Sum32(),
-		CompressedSize64: uint64(sheet.Len()), UncompressedSize64: size,
+	return zipParts(t, func(zw *zip.Writer) error {
+		raw, err := zw.CreateRaw(&zip.FileHeader{
+			Name: "xl/worksheets/sheet1.xml", Method: zip.Deflate, CRC32: crc.Sum32(),
+			CompressedSize64: uint64(sheet.Len()), UncompressedSize64: size,
+		})
+		if err == nil {
+			_, err = raw.Write(sheet.Bytes())
+		}
+		return err
 	})
-	if err != nil {
+}
+
+// sheetXLSX is a one-sheet xlsx with the given sheet XML and no styles
+// part, as some tools write them.
+func sheetXLSX(t testing.TB, xml string) []byte {
+	return zipParts(t, func(zw *zip.Writer) error {
+		w, err := zw.Create("xl/worksheets/sheet1.xml")
+		if err == nil {
+			_, err = io.WriteString(w, xml)
+		}
+		return err
+	})
+}
+
+func zipParts(t testing.TB, sheet func(zw *zip.Writer) error) []byte {
+	t.Helper()
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	for _, p := range minimalParts {
+		w, err := zw.Create(p.name)
+		if err == nil {
+			_, err = io.WriteString(w, p.body)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := sheet(zw); err != nil {
 		t.Fatal(err)
 	}
-	raw.Write(sheet.Bytes())
 	if err := zw.Close(); err != nil {
 		t.Fatal(err)
 	}

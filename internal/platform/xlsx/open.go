@@ -2,8 +2,8 @@ package xlsx
 
 import (
 	"archive/zip"
-	"bufio"
 	"bytes"
+	"cmp"
 	"encoding/xml"
 	"errors"
 	"io"
@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -29,52 +30,95 @@ var (
 	errNoSheet = fileErr("workbook has no worksheet", "文件中没有找到工作表，请确认是 Excel（.xlsx）文件")
 )
 
-// book is an opened upload: the excelize file plus what a quick pass over
-// the first sheet's XML learned that excelize's row iterator does not give.
+// book is an opened upload: where its first sheet is, plus what Read needs
+// before streaming that sheet's rows.
 type book struct {
-	f        *excelize.File
-	sheet    string // first sheet's name
-	date1904 bool
-	merges   []mergeRange // sorted by top row
-	rowCount int          // <row> elements, for progress
+	loc   sheetLoc
+	limit int64    // Limits.MaxUncompressedBytes, for each part read
+	sst   []string // the shared strings table
+	scan  *mergeScan
 }
 
-func (b *book) close() { _ = b.f.Close() }
-
-// openBook refuses hostile uploads before excelize sees them: excelize
-// would read a whole OLE file or a bomb's entries into memory.
-// scan also pre-reads the sheet for merged ranges and the row count.
-func openBook(r io.ReaderAt, size int64, lim Limits, scan bool) (*book, error) {
+// openBook opens an upload for reading: it loads the shared strings and
+// starts the scan for merged ranges. excelize is not involved: reading
+// every part into memory and decoding the styles would cost more than
+// Read itself now does.
+func openBook(r io.ReaderAt, size int64, lim Limits) (*book, error) {
 	lim = lim.orDefaults()
+	loc, err := openZip(r, size, lim)
+	if err != nil {
+		return nil, err
+	}
+	b := &book{loc: loc, limit: lim.MaxUncompressedBytes}
+	b.scan = startMergeScan(loc.file, b.limit) // both inflate a part: overlap them
+	if b.sst, err = loadSharedStrings(loc.sst, b.limit); err != nil {
+		return nil, cmp.Or(b.scan.wait(), err)
+	}
+	return b, nil
+}
+
+// openPart opens a part for reading no more than limit bytes. The central
+// directory's sizes are checked and archive/zip holds an entry to its
+// declared size; this guards the guard.
+func openPart(zf *zip.File, limit int64) (io.ReadCloser, error) {
+	rc, err := zf.Open()
+	if err != nil {
+		return nil, errCorrupt
+	}
+	return &limitedPart{rc: rc, limit: limit}, nil
+}
+
+type limitedPart struct {
+	rc          io.ReadCloser
+	limit, read int64
+}
+
+func (p *limitedPart) Read(b []byte) (int, error) {
+	n, err := p.rc.Read(b)
+	if p.read += int64(n); p.read > p.limit {
+		return 0, errTooBig(p.limit)
+	}
+	return n, err
+}
+
+func (p *limitedPart) Close() error { return p.rc.Close() }
+
+// partErr is the error Read reports for a failed part read: the zip bomb
+// refusal as it is, anything else (bad XML, a lying size) as corruption.
+func partErr(err error) error {
+	var fe *FileError
+	if errors.As(err, &fe) {
+		return fe
+	}
+	return errCorrupt
+}
+
+// openZip refuses hostile uploads before excelize sees them: excelize
+// would read a whole OLE file or a bomb's entries into memory.
+func openZip(r io.ReaderAt, size int64, lim Limits) (sheetLoc, error) {
 	if size <= 0 {
-		return nil, fileErr("empty file", "文件为空（0 字节），请重新选择文件")
+		return sheetLoc{}, fileErr("empty file", "文件为空（0 字节），请重新选择文件")
 	}
 	if size > lim.MaxFileBytes {
-		return nil, fileErr("file too large", "文件大小 %s 超过上限 %s，请拆分后分批导入", sizeText(size), sizeText(lim.MaxFileBytes))
+		return sheetLoc{}, fileErr("file too large", "文件大小 %s 超过上限 %s，请拆分后分批导入", sizeText(size), sizeText(lim.MaxFileBytes))
 	}
 	head := make([]byte, 512)
 	n, _ := r.ReadAt(head, 0)
 	if err := sniff(head[:n]); err != nil {
-		return nil, err
+		return sheetLoc{}, err
 	}
 	zr, err := zip.NewReader(io.NewSectionReader(r, 0, size), size)
 	if err != nil {
-		return nil, errCorrupt
+		return sheetLoc{}, errCorrupt
 	}
 	if err := checkUnzipped(zr, lim.MaxUncompressedBytes); err != nil {
-		return nil, err
+		return sheetLoc{}, err
 	}
-	loc, err := locateFirstSheet(zr)
-	if err != nil {
-		return nil, err
-	}
-	b := &book{sheet: loc.name, date1904: loc.date1904}
-	if scan {
-		if b.merges, b.rowCount, err = scanSheet(loc.file); err != nil {
-			return nil, err
-		}
-	}
-	b.f, err = excelize.OpenReader(io.NewSectionReader(r, 0, size), excelize.Options{
+	return locateFirstSheet(zr)
+}
+
+func openExcelize(r io.ReaderAt, size int64, lim Limits) (*excelize.File, error) {
+	f, err := excelize.OpenReader(io.NewSectionReader(r, 0, size), excelize.Options{
 		RawCellValue:      true,
 		UnzipSizeLimit:    lim.MaxUncompressedBytes,
 		UnzipXMLSizeLimit: min(lim.MaxUncompressedBytes, excelize.StreamChunkSize),
@@ -82,7 +126,7 @@ func openBook(r io.ReaderAt, size int64, lim Limits, scan bool) (*book, error) {
 	if err != nil {
 		return nil, errCorrupt
 	}
-	return b, nil
+	return f, nil
 }
 
 // sniff names the common wrong uploads so the message can say what to do.
@@ -128,16 +172,21 @@ func checkUnzipped(zr *zip.Reader, limit int64) error {
 	for _, f := range zr.File {
 		total += f.UncompressedSize64
 		if f.UncompressedSize64 > uint64(limit) || total > uint64(limit) {
-			return fileErr("uncompressed size over limit (zip bomb?)",
-				"文件解压后超过 %s 上限（内容过大或疑似压缩炸弹），已拒绝导入", sizeText(limit))
+			return errTooBig(limit)
 		}
 	}
 	return nil
 }
 
+func errTooBig(limit int64) *FileError {
+	return fileErr("uncompressed size over limit (zip bomb?)",
+		"文件解压后超过 %s 上限（内容过大或疑似压缩炸弹），已拒绝导入", sizeText(limit))
+}
+
 type sheetLoc struct {
 	name     string
 	file     *zip.File
+	sst      *zip.File // the shared strings table; nil if there is none
 	date1904 bool
 }
 
@@ -154,13 +203,15 @@ type xmlWorkbook struct {
 		Date1904 string `xml:"date1904,attr"`
 	} `xml:"workbookPr"`
 	Sheets []struct {
-		Name string `xml:"name,attr"`
-		RID  string `xml:"id,attr"` // r:id; any namespace, strict files use another
+		Name  string `xml:"name,attr"`
+		State string `xml:"state,attr"`
+		RID   string `xml:"id,attr"` // r:id; any namespace, strict files use another
 	} `xml:"sheets>sheet"`
 }
 
 // locateFirstSheet follows _rels/.rels → workbook → its rels to the first
-// sheet's part, as excelize does.
+// visible worksheet: chart sheets hold no rows, and a hidden first sheet is
+// usually the lists behind a template's drop-downs.
 func locateFirstSheet(zr *zip.Reader) (sheetLoc, error) {
 	files := make(map[string]*zip.File, len(zr.File))
 	for _, f := range zr.File {
@@ -178,29 +229,44 @@ func locateFirstSheet(zr *zip.Reader) (sheetLoc, error) {
 		}
 	}
 	var wb xmlWorkbook
-	if err := decodePart(part(wbPath), &wb); err != nil || len(wb.Sheets) == 0 {
-		return sheetLoc{}, errNoSheet
-	}
 	var rels xmlRels
 	dir := path.Dir(wbPath)
-	if err := decodePart(part(path.Join(dir, "_rels", path.Base(wbPath)+".rels")), &rels); err != nil {
+	if decodePart(part(wbPath), &wb) != nil || decodePart(part(path.Join(dir, "_rels", path.Base(wbPath)+".rels")), &rels) != nil {
 		return sheetLoc{}, errNoSheet
 	}
-	first := wb.Sheets[0]
+	worksheets := map[string]*zip.File{}
+	found := sheetLoc{date1904: wb.Pr.Date1904 == "1" || wb.Pr.Date1904 == "true"}
 	for _, rel := range rels.Rels {
-		if rel.ID != first.RID {
-			continue
-		}
 		target := rel.Target
 		if !strings.HasPrefix(target, "/") {
 			target = path.Join(dir, target)
 		}
-		if f := part(target); f != nil {
-			d := wb.Pr.Date1904
-			return sheetLoc{name: first.Name, file: f, date1904: d == "1" || d == "true"}, nil
+		f := part(target)
+		switch {
+		case f == nil:
+		case strings.HasSuffix(rel.Type, "/worksheet"):
+			worksheets[rel.ID] = f
+		case strings.HasSuffix(rel.Type, "/sharedStrings"):
+			found.sst = f
 		}
 	}
-	return sheetLoc{}, errNoSheet
+	if found.sst == nil {
+		found.sst = part("xl/sharedStrings.xml") // where excelize looks, rels or not
+	}
+	for _, sh := range wb.Sheets {
+		f := worksheets[sh.RID]
+		if f == nil || (found.file != nil && sh.State != "" && sh.State != "visible") {
+			continue
+		}
+		found.name, found.file = sh.Name, f
+		if sh.State == "" || sh.State == "visible" {
+			return found, nil
+		}
+	}
+	if found.file == nil {
+		return sheetLoc{}, errNoSheet
+	}
+	return found, nil // every worksheet hidden: the first one
 }
 
 func decodePart(f *zip.File, v any) error {
@@ -215,39 +281,78 @@ func decodePart(f *zip.File, v any) error {
 	return xml.NewDecoder(io.LimitReader(rc, maxPartBytes)).Decode(v)
 }
 
+// mergeScan runs scanSheet on another core while Read reads rows.
+type mergeScan struct {
+	stop     atomic.Bool
+	done     chan struct{}
+	merges   []mergeRange // valid once done
+	rowCount int
+	err      error
+}
+
+func startMergeScan(zf *zip.File, limit int64) *mergeScan {
+	m := &mergeScan{done: make(chan struct{})}
+	go func() {
+		defer close(m.done)
+		defer guard(&m.err) // a panic here would escape Read's own guard
+		m.merges, m.rowCount, m.err = scanSheet(zf, limit, &m.stop)
+	}()
+	return m
+}
+
+func (m *mergeScan) finished() bool {
+	select {
+	case <-m.done:
+		return true
+	default:
+		return false
+	}
+}
+
+func (m *mergeScan) wait() error {
+	<-m.done
+	return m.err
+}
+
+// cancel stops the scan and waits for it: it reads from the caller's
+// ReaderAt, which may not outlive Read.
+func (m *mergeScan) cancel() {
+	m.stop.Store(true)
+	<-m.done
+}
+
 // mergeRange is a merged area, 1-based and inclusive.
 type mergeRange struct{ top, left, bottom, right int }
 
 // scanSheet finds <mergeCell ref> and counts <row> with a byte scan: no XML
-// decoding, so it costs a fraction of excelize's row pass. Merged ranges come
-// after sheetData, yet are needed while rows stream, and excelize only offers
-// them by loading the whole sheet into memory.
-func scanSheet(zf *zip.File) ([]mergeRange, int, error) {
-	rc, err := zf.Open()
+// decoding, so it costs a fraction of reading the rows, alongside which it
+// runs. Merged ranges come after sheetData, yet are needed while rows
+// stream. It gives up, with an error, once stop is set.
+func scanSheet(zf *zip.File, limit int64, stop *atomic.Bool) ([]mergeRange, int, error) {
+	rc, err := openPart(zf, limit)
 	if err != nil {
-		return nil, 0, errCorrupt
+		return nil, 0, err
 	}
 	defer rc.Close()
-	br := bufio.NewReaderSize(rc, 64<<10)
+	tk := newTokenizer(rc)
 	var merges []mergeRange
 	rows := 0
-	for {
-		if _, err := br.ReadSlice('<'); err != nil {
-			if err == bufio.ErrBufferFull {
-				continue
-			}
-			if err == io.EOF {
-				break
-			}
-			return nil, 0, errCorrupt // includes entries inflating past their declared size
+	for !stop.Load() {
+		b, err := tk.peekTag(tagNamePeek)
+		if err == io.EOF {
+			sort.SliceStable(merges, func(i, j int) bool { return merges[i].top < merges[j].top })
+			return merges, rows, nil
 		}
-		switch tagName(br) {
+		if err != nil {
+			return nil, 0, partErr(err) // includes entries inflating past their declared size
+		}
+		switch tagName(b[1:]) {
 		case "row":
 			rows++
 		case "mergeCell":
-			tag, err := br.ReadSlice('>')
-			if err != nil && !errors.Is(err, bufio.ErrBufferFull) {
-				return nil, 0, errCorrupt
+			tag, err := tk.tag()
+			if err != nil {
+				return nil, 0, partErr(err)
 			}
 			if m, ok := parseMergeRef(tag); ok {
 				if len(merges) == maxMerges {
@@ -255,23 +360,30 @@ func scanSheet(zf *zip.File) ([]mergeRange, int, error) {
 				}
 				merges = append(merges, m)
 			}
+			continue
 		}
+		tk.skip(1) // past the '<'
 	}
-	sort.SliceStable(merges, func(i, j int) bool { return merges[i].top < merges[j].top })
-	return merges, rows, nil
+	return nil, 0, errCorrupt // stopped; no one reads this
 }
 
-// tagName peeks at the element name after '<', without a namespace prefix.
-// Only the two names of interest are returned, to avoid allocating.
-func tagName(br *bufio.Reader) string {
-	b, _ := br.Peek(24)
-	if i := bytes.IndexAny(b, " \t\r\n/>"); i >= 0 {
-		b = b[:i]
+// tagNamePeek is how much of a tag scanSheet looks at: enough for a name.
+const tagNamePeek = 25
+
+// tagName is the element name at the start of b, which follows a '<',
+// without a namespace prefix. Only the two names of interest are returned,
+// to avoid allocating.
+func tagName(b []byte) string {
+	end, colon := 0, -1
+	for ; end < len(b) && end < tagNamePeek-1; end++ {
+		c := b[end]
+		if c == ':' {
+			colon = end
+		} else if c <= ' ' || c == '/' || c == '>' {
+			break
+		}
 	}
-	if i := bytes.IndexByte(b, ':'); i >= 0 {
-		b = b[i+1:]
-	}
-	switch string(b) {
+	switch string(b[colon+1 : end]) {
 	case "row":
 		return "row"
 	case "mergeCell":
@@ -311,12 +423,20 @@ type sheetRow struct {
 
 // rowSource streams the first sheet's rows, filling merged ranges.
 type rowSource struct {
-	rows   *excelize.Rows
-	num    int
-	merges []mergeRange
-	next   int
-	active []activeMerge
+	rows     *sheetReader
+	scan     *mergeScan // nil once its result is taken
+	ahead    []sheetRow // rows read while the scan ran, not yet filled
+	aheadErr error      // what ended reading ahead, due after those rows
+	num      int
+	total    int // <row> elements, for progress
+	merges   []mergeRange
+	next     int
+	active   []activeMerge
 }
+
+// maxReadAhead bounds the rows held while the merge scan finishes. The scan
+// does less than reading rows, so it rarely comes to that.
+const maxReadAhead = 50_000
 
 type activeMerge struct {
 	mergeRange
@@ -324,30 +444,74 @@ type activeMerge struct {
 }
 
 func (b *book) rowSource() (*rowSource, error) {
-	rows, err := b.f.Rows(b.sheet)
+	rows, err := newSheetReader(b.loc.file, b.sst, b.limit)
 	if err != nil {
-		return nil, errCorrupt
+		b.scan.cancel()
+		return nil, err
 	}
-	return &rowSource{rows: rows, merges: b.merges}, nil
+	return &rowSource{rows: rows, scan: b.scan}, nil
 }
 
-func (s *rowSource) close() { _ = s.rows.Close() }
-
-var rawOpts = excelize.Options{RawCellValue: true}
+func (s *rowSource) close() {
+	if s.scan != nil {
+		s.scan.cancel()
+	}
+	s.rows.close()
+}
 
 func (s *rowSource) read() (sheetRow, bool, error) {
-	if !s.rows.Next() {
-		if s.rows.Error() != nil {
-			return sheetRow{}, false, errCorrupt
+	if s.scan != nil {
+		if err := s.awaitScan(); err != nil {
+			return sheetRow{}, false, err
 		}
-		return sheetRow{}, false, nil
 	}
-	s.num++
-	own, err := s.rows.Columns(rawOpts)
-	if err != nil {
-		return sheetRow{}, false, errCorrupt
+	row, ok, err := s.pop()
+	if err != nil || !ok {
+		return sheetRow{}, false, err
 	}
-	return sheetRow{num: s.num, own: own, cells: s.fill(own)}, true, nil
+	s.num = row.num
+	row.cells = s.fill(row.own)
+	return row, true, nil
+}
+
+// awaitScan takes the merge scan's result. Merged ranges are listed after
+// all rows, yet the first row needs them; rather than wait idle, this
+// reads rows ahead, unfilled, until the scan is done.
+func (s *rowSource) awaitScan() error {
+	scan := s.scan
+	s.scan = nil
+	for len(s.ahead) < maxReadAhead && !scan.finished() {
+		row, ok, err := s.readRow()
+		if err != nil || !ok {
+			s.aheadErr = err
+			break
+		}
+		s.ahead = append(s.ahead, row)
+	}
+	if err := scan.wait(); err != nil {
+		return err // as when the scan came first: its error before any row's
+	}
+	s.merges, s.total = scan.merges, scan.rowCount
+	return nil
+}
+
+// pop returns the next row as stored: read ahead, or read now.
+func (s *rowSource) pop() (sheetRow, bool, error) {
+	if len(s.ahead) > 0 {
+		row := s.ahead[0]
+		s.ahead[0] = sheetRow{}
+		s.ahead = s.ahead[1:]
+		return row, true, nil
+	}
+	if s.aheadErr != nil {
+		return sheetRow{}, false, s.aheadErr
+	}
+	return s.readRow()
+}
+
+func (s *rowSource) readRow() (sheetRow, bool, error) {
+	num, own, ok, err := s.rows.read()
+	return sheetRow{num: num, own: own}, ok, err
 }
 
 // fill returns own with merged values spread; own itself is not modified.

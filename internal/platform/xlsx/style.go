@@ -72,9 +72,9 @@ func autoWidth(texts ...string) float64 {
 	return min(w, maxWidth)
 }
 
-// sheetName makes name acceptable to Excel: no []:*?/\, at most 31
+// safeSheetName makes name acceptable to Excel: no []:*?/\, at most 31
 // characters, not blank.
-func sheetName(name, fallback string) string {
+func safeSheetName(name, fallback string) string {
 	name = strings.Map(func(r rune) rune {
 		if strings.ContainsRune(`[]:*?/\`, r) {
 			return -1

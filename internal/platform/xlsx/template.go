@@ -21,7 +21,7 @@ func Template(spec Spec) ([]byte, error) {
 	}
 	f := excelize.NewFile()
 	defer f.Close()
-	sheet := sheetName(spec.Name, "Sheet1")
+	sheet := safeSheetName(spec.Name, "Sheet1")
 	if sheet == guideSheet {
 		sheet = "数据"
 	}

@@ -19,6 +19,8 @@ func TestWithErrors(t *testing.T) {
 		date, err := x.f.NewStyle(&excelize.Style{NumFmt: 14, Font: &excelize.Font{Bold: true}})
 		x.must(err)
 		x.must(x.f.SetCellStyle(sh, "D4", "D7", date))
+		x.must(x.f.SetColWidth(sh, "B", "B", 20))
+		x.must(x.f.SetColWidth(sh, "J", "K", 5)) // after the new column: it must slot in before
 		_, err = x.f.NewSheet("附表")
 		x.must(err)
 		x.must(x.f.SetCellValue("附表", "A1", "保留"))
@@ -56,9 +58,55 @@ func TestWithErrors(t *testing.T) {
 		t.Error("date cell lost its number format")
 	}
 
+	widths := map[string]float64{}
+	for _, c := range []string{"B", "G", "J"} {
+		widths[c], _ = f.GetColWidth(sh, c)
+	}
+	eq(t, "widths", widths, map[string]float64{"B": 20, "G": 50, "J": 5})
+	if v, _ := f.GetCellValue("附表", "A1"); v != "保留" {
+		t.Error("other sheet lost")
+	}
+
 	// The report can be fixed and uploaded again: the extra column is ignored.
 	_, again := mustRead(t, out, unitSpec)
 	eq(t, "errors on re-read", messages(again), messages(errs))
+}
+
+// Some tools write a namespace prefix, leave out r attributes and the
+// styles part; a row may also be missing from the sheet altogether.
+func TestWithErrorsOddSheetXML(t *testing.T) {
+	is := func(s string) string { return `<x:c t="inlineStr"><x:is><x:t>` + s + `</x:t></x:is></x:c>` }
+	upload := sheetXLSX(t, `<?xml version="1.0" encoding="UTF-8"?>`+
+		`<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData>`+
+		`<x:row>`+is("单位编码")+is("单位名称")+is("类型")+`</x:row>`+
+		`<x:row>`+is("DW001")+`<x:c/>`+is("乡镇")+`</x:row>`+
+		`<x:row spans="1:3">`+is("DW002")+is("东关村")+is("村/社区")+`</x:row>`+
+		`</x:sheetData></x:worksheet>`)
+	tb, errs := mustRead(t, upload, unitSpec)
+	eq(t, "rows", nums(tb.Rows), []int{2, 3})
+	errs = append(errs, CellError{Row: 5, Column: "类型", Message: "“类型”有误"})
+	out, err := WithErrors(bytes.NewReader(upload), int64(len(upload)), tb.HeaderRow, errs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	got, err := f.GetRows(sh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "rows", got, [][]string{
+		{"单位编码", "单位名称", "类型", errorHeader},
+		{"DW001", "", "乡镇", "“单位名称”不能为空；“类型”应为：区直部门、乡镇/街道、村/社区 之一，实际为“乡镇”"},
+		{"DW002", "东关村", "村/社区"},
+		nil,
+		{"", "", "", "“类型”有误"},
+	})
+	style, _ := f.GetCellStyle(sh, "B2")
+	eq(t, "no styles part, so no style", style, 0)
 }
 
 func TestWithErrorsRefusesHostileFile(t *testing.T) {
@@ -73,4 +121,17 @@ func toStrings(v []any) []string {
 		s[i] = x.(string)
 	}
 	return s
+}
+
+func BenchmarkWithErrors100k(b *testing.B) {
+	data := exportUnits(b, 100_000)
+	var errs []CellError
+	for r := 3; r < 100_002; r += 100 { // 1,000 bad rows
+		errs = append(errs, CellError{Row: r, Column: "人数", Message: "“人数”：应为整数，实际为“十二”"})
+	}
+	for b.Loop() {
+		if _, err := WithErrors(bytes.NewReader(data), int64(len(data)), 2, errs); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -129,11 +129,10 @@ const progressEvery = 4096
 func Read(r io.ReaderAt, size int64, spec Spec, lim Limits, progress func(done, total int)) (_ *Table, _ []CellError, err error) {
 	defer guard(&err)
 	lim = lim.orDefaults()
-	b, err := openBook(r, size, lim, true)
+	b, err := openBook(r, size, lim)
 	if err != nil {
 		return nil, nil, err
 	}
-	defer b.close()
 	src, err := b.rowSource()
 	if err != nil {
 		return nil, nil, err
@@ -156,12 +155,12 @@ func Read(r io.ReaderAt, size int64, spec Spec, lim Limits, progress func(done, 
 		return nil, nil, err
 	}
 
-	p := newParser(spec, hm.cols, b.date1904)
+	p := newParser(spec, hm.cols, b.loc.date1904)
 	t := &Table{Spec: spec, HeaderRow: head[hm.row].num, Missing: p.missing()}
 	var errs []CellError
 	report := func() {
 		if progress != nil {
-			progress(src.num, max(src.num, b.rowCount))
+			progress(src.num, max(src.num, src.total))
 		}
 	}
 	add := func(row sheetRow) error {

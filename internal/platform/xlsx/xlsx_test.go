@@ -38,9 +38,20 @@ func (x fx) must(err error) {
 	}
 }
 
-func (x fx) row(n int, vals ...any) { x.t.Helper(); x.must(x.f.SetSheetRow(sh, fmt.Sprintf("A%d", n), &vals)) }
-func (x fx) set(cell string, v any) { x.t.Helper(); x.must(x.f.SetCellValue(sh, cell, v)) }
-func (x fx) merge(a, b string)      { x.t.Helper(); x.must(x.f.MergeCell(sh, a, b)) }
+func (x fx) row(n int, vals ...any) {
+	x.t.Helper()
+	x.must(x.f.SetSheetRow(sh, fmt.Sprintf("A%d", n), &vals))
+}
+
+func (x fx) set(cell string, v any) {
+	x.t.Helper()
+	x.must(x.f.SetCellValue(sh, cell, v))
+}
+
+func (x fx) merge(a, b string) {
+	x.t.Helper()
+	x.must(x.f.MergeCell(sh, a, b))
+}
 
 func build(t testing.TB, fill func(x fx)) []byte {
 	t.Helper()
@@ -478,7 +489,7 @@ func TestReadSkipsEmptyRows(t *testing.T) {
 		x.row(1, append([]any{"序号"}, unitHeader...)...)
 		x.row(2, 1, "DW001", "区委办", "区直部门")
 		x.row(4, 3, "DW003", "城关镇", "乡镇/街道") // row 3 fully empty
-		x.row(5, 4, " ", "\u3000", "")          // blank-looking cells
+		x.row(5, 4, " ", "\u3000", "")       // blank-looking cells
 		for r := 6; r <= 30; r++ {
 			x.set(fmt.Sprintf("A%d", r), r-1) // pre-numbered 序号, nothing else
 		}
@@ -502,15 +513,43 @@ func TestReadSkipsExampleRow(t *testing.T) {
 	eq(t, "rows", nums(tb.Rows), []int{4})
 }
 
-func TestReadUsesFirstSheet(t *testing.T) {
-	tb, _ := mustRead(t, build(t, func(x fx) {
-		x.row(1, unitHeader...)
-		x.row(2, "DW001", "区委办", "区直部门")
-		_, err := x.f.NewSheet("说明")
-		x.must(err)
-		x.must(x.f.SetCellValue("说明", "A1", "单位编码"))
-	}), unitSpec)
-	eq(t, "rows", nums(tb.Rows), []int{2})
+func TestReadUsesFirstVisibleSheet(t *testing.T) {
+	cases := []struct {
+		name        string
+		hideFirst   bool
+		wantRows    []int
+		wantSheetOf string // where WithErrors writes
+	}{
+		{"first sheet", false, []int{2}, sh},
+		{"first sheet hidden (drop-down lists)", true, []int{2, 3}, "数据"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			data := build(t, func(x fx) {
+				x.row(1, unitHeader...)
+				x.row(2, "DW001", "区委办", "区直部门")
+				_, err := x.f.NewSheet("数据")
+				x.must(err)
+				x.must(x.f.SetSheetRow("数据", "A1", &unitHeader))
+				x.must(x.f.SetSheetRow("数据", "A2", &[]any{"DW002", "城关镇", "乡镇/街道"}))
+				x.must(x.f.SetSheetRow("数据", "A3", &[]any{"DW003", "东关村", "村"}))
+				if c.hideFirst {
+					x.f.SetActiveSheet(1)
+					x.must(x.f.SetSheetVisible(sh, false))
+				}
+			})
+			tb, errs := mustRead(t, data, unitSpec)
+			eq(t, "rows", nums(tb.Rows), c.wantRows)
+			out, err := WithErrors(bytes.NewReader(data), int64(len(data)), tb.HeaderRow, errs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f, _ := excelize.OpenReader(bytes.NewReader(out))
+			defer f.Close()
+			v, _ := f.GetCellValue(c.wantSheetOf, "G1")
+			eq(t, "report column", v, errorHeader)
+		})
+	}
 }
 
 func TestReadProgress(t *testing.T) {
