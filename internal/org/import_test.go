@@ -84,6 +84,11 @@ func TestUnitImportAllOrNothingAndRepeatable(t *testing.T) {
 		if n := countUnits(t, d); n != before {
 			t.Fatalf("a failed import wrote %d units", n-before)
 		}
+		var fails int
+		_ = d.R.QueryRow(`SELECT COUNT(*) FROM audit_log WHERE action = 'import.fail'`).Scan(&fails)
+		if fails != 1 {
+			t.Errorf("import.fail audit entries: %d", fails)
+		}
 		// The error sheet comes back with the 错误原因 column.
 		c := f.NewServer(t).Login(t, "admin")
 		r := c.Do("GET", fmt.Sprintf("/api/v1/imports/%d/errors", j.ID), nil)

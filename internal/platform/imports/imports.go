@@ -194,6 +194,13 @@ func (s *Service) run(ctx context.Context, a *auth.Actor, imp Importer, job *Job
 		}
 	})
 	s.finish(ctx, job)
+	if job.Status == "failed" { // a refused file changed nothing, but the attempt belongs in the trail
+		if err := s.Audit.Append(ctx, a, audit.Entry{Action: "import.fail", ObjectType: "import",
+			ObjectID: strconv.FormatInt(job.ID, 10), UnitID: a.UnitID,
+			Summary: "导入" + imp.Spec().Name + "未成功：" + job.Message}); err != nil {
+			slog.Error("import: audit failure", "job", job.ID, "err", err)
+		}
+	}
 }
 
 var errRowsBad = errors.New("rows have errors")
