@@ -2,10 +2,13 @@ package account
 
 import (
 	"net/http"
+	"time"
 
 	"diaodu/internal/org"
 	"diaodu/internal/platform/auth"
+	"diaodu/internal/platform/clock"
 	"diaodu/internal/platform/httpx"
+	"diaodu/internal/platform/xlsx"
 )
 
 // Routes registers sign-in, session, password and token endpoints.
@@ -16,6 +19,7 @@ func (s *Service) Routes(rt *httpx.Router) {
 	rt.Handle("DELETE", "/api/v1/session", ts, "退出登录", s.handleSignOut, httpx.DuringPasswordChange)
 	rt.Handle("PUT", "/api/v1/session/password", ts, "修改本人密码", s.handleChangePassword, httpx.DuringPasswordChange)
 	rt.Handle("GET", "/api/v1/tokens", tt, "API 令牌列表", s.handleListTokens)
+	rt.Handle("GET", "/api/v1/tokens/export", tt, "导出 API 令牌", s.handleExportTokens, httpx.Produces(xlsx.ContentType))
 	rt.Handle("POST", "/api/v1/tokens", tt, "创建 API 令牌", s.handleCreateToken)
 	rt.Handle("DELETE", "/api/v1/tokens/{id}", tt, "撤销 API 令牌", httpx.DoByID(s.RevokeToken))
 }
@@ -116,4 +120,29 @@ func (s *Service) handleCreateToken(w http.ResponseWriter, r *http.Request, a *a
 	}
 	httpx.JSON(w, http.StatusCreated, map[string]any{"token": t, "secret": secret})
 	return nil
+}
+
+func (s *Service) handleExportTokens(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
+	items, err := s.ListTokens(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	when := func(t *time.Time) string {
+		if t == nil {
+			return ""
+		}
+		return t.In(clock.Shanghai).Format(time.DateTime)
+	}
+	rows := make([][]any, len(items))
+	for i, t := range items {
+		status := "有效"
+		if t.RevokedAt != nil {
+			status = "已撤销"
+		}
+		rows[i] = []any{t.Name, auth.RoleName(auth.Role(t.Role)), t.UnitName, t.CreatedBy, when(&t.CreatedAt), when(t.ExpiresAt),
+			when(t.LastUsedAt), status}
+	}
+	return xlsx.Serve(w, "API令牌", "API 令牌", []xlsx.ExportColumn{{Header: "名称", Width: 20}, {Header: "角色", Width: 12},
+		{Header: "单位", Width: 20}, {Header: "创建人", Width: 10}, {Header: "创建时间", Width: 20}, {Header: "到期", Width: 20},
+		{Header: "最近使用", Width: 20}, {Header: "状态", Width: 8}}, rows)
 }

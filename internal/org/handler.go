@@ -27,6 +27,7 @@ func (s *Service) Routes(rt *httpx.Router) {
 	rt.Handle("PUT", "/api/v1/units/{id}/members", tu, "设置专班成员", s.handleSetMembers)
 
 	rt.Handle("GET", "/api/v1/unit-groups", tg, "考核组列表", s.handleListGroups)
+	rt.Handle("GET", "/api/v1/unit-groups/export", tg, "导出考核组", s.handleExportGroups, httpx.Produces(xlsx.ContentType))
 	rt.Handle("POST", "/api/v1/unit-groups", tg, "新建考核组", s.handleSaveGroup)
 	rt.Handle("PATCH", "/api/v1/unit-groups/{id}", tg, "修改考核组", s.handleSaveGroup)
 	rt.Handle("DELETE", "/api/v1/unit-groups/{id}", tg, "删除考核组", httpx.DoByID(s.DeleteGroup))
@@ -328,4 +329,21 @@ func (s *Service) handleResetPassword(w http.ResponseWriter, r *http.Request, a 
 // lockUser binds SetLocked to one direction for the lock endpoints.
 func (s *Service) lockUser(locked bool) func(ctx context.Context, a *auth.Actor, id int64) error {
 	return func(ctx context.Context, a *auth.Actor, id int64) error { return s.SetLocked(ctx, a, id, locked) }
+}
+
+func (s *Service) handleExportGroups(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
+	items, err := s.ListGroups(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	rows := make([][]any, len(items))
+	for i, g := range items {
+		names := make([]string, len(g.Units))
+		for j, u := range g.Units {
+			names[j] = u.Name
+		}
+		rows[i] = []any{g.Name, g.Code, g.SortOrder, len(g.Units), strings.Join(names, "、")}
+	}
+	return xlsx.Serve(w, "考核组", "考核组", []xlsx.ExportColumn{{Header: "考核组", Width: 16}, {Header: "编码", Width: 12},
+		{Header: "排序", Width: 8}, {Header: "单位数", Width: 8}, {Header: "单位", Width: 80}}, rows)
 }
