@@ -42,6 +42,13 @@ async function mountDialog() {
   return wrapper
 }
 
+/** The status of each step (wait, process, success, error), from the step titles. */
+function stepStates(): string[] {
+  return Array.from(body().querySelectorAll<HTMLElement>('.el-step .el-step__title')).map(
+    (el) => ['wait', 'process', 'finish', 'success', 'error'].find((s) => el.classList.contains(`is-${s}`)) ?? '?',
+  )
+}
+
 async function chooseFile(name = 'units.xlsx') {
   const input = $('[data-test="import-file"]') as HTMLInputElement
   expect(input).toBeTruthy()
@@ -77,6 +84,8 @@ describe('ImportDialog', () => {
     expect($('[data-test="import-created"]')!.textContent).toBe('6')
     expect($('[data-test="import-updated"]')!.textContent).toBe('3')
     expect($('[data-test="import-unchanged"]')!.textContent).toBe('1')
+    // All three steps are finished, none is left "in progress".
+    await waitFor(() => expect(stepStates()).toEqual(['success', 'success', 'success']))
 
     const upload = calls.find((c) => c.method === 'POST')!
     expect(upload.body).toBeInstanceOf(FormData)
@@ -99,6 +108,7 @@ describe('ImportDialog', () => {
     const wrapper = await mountDialog()
     await chooseFile()
     const bar = $('[data-test="import-progress"]')!
+    await waitFor(() => expect(stepStates()).toEqual(['success', 'process', 'wait']))
     expect(bar.dataset.done).toBe('3')
     expect(bar.dataset.total).toBe('12')
     expect(bar.textContent).toContain('3 / 12')
@@ -126,6 +136,8 @@ describe('ImportDialog', () => {
     await waitFor(() => expect($('[data-test="import-errors"]')).toBeTruthy())
 
     expect($('[data-test="import-result"]')!.dataset.outcome).toBe('errors')
+    // The processing step failed: no green tick on it, step 3 not reached.
+    await waitFor(() => expect(stepStates()).toEqual(['success', 'error', 'wait']))
     const table = $('[data-test="import-errors"]')!
     expect(table.textContent).toContain('编码已存在')
     expect(table.textContent).toContain('单位编码')
@@ -141,6 +153,7 @@ describe('ImportDialog', () => {
     await flushPromises()
     expect($('[data-test="import-file"]')).toBeTruthy()
     expect($('[data-test="import-result"]')).toBeNull()
+    await waitFor(() => expect(stepStates()).toEqual(['process', 'wait', 'wait']))
     wrapper.unmount()
   })
 
@@ -150,6 +163,7 @@ describe('ImportDialog', () => {
     await chooseFile()
     expect($('[data-test="import-upload-error"]')!.textContent).toContain('文件类型不允许')
     expect($('[data-test="import-file"]')).toBeTruthy()
+    await waitFor(() => expect(stepStates()).toEqual(['error', 'wait', 'wait']))
     wrapper.unmount()
   })
 
@@ -172,6 +186,7 @@ describe('ImportDialog', () => {
     await waitFor(() => expect($('[data-test="import-result"]')).toBeTruthy())
     expect($('[data-test="import-result"]')!.dataset.outcome).toBe('failed')
     expect($('[data-test="import-result"]')!.textContent).toContain('工作表“单位”不存在')
+    await waitFor(() => expect(stepStates()).toEqual(['success', 'error', 'wait']))
     wrapper.unmount()
   })
 })

@@ -176,6 +176,8 @@ const en: Catalog = {
     contactPhone: 'Contact phone',
     userCount: 'Users',
     childrenCount: 'Sub-units',
+    counts: 'Sub-units / users',
+    sortShort: 'Order',
     searchPlaceholder: 'Name / short name / code',
     kindPlaceholder: 'All kinds',
     statusPlaceholder: 'All statuses',

@@ -175,6 +175,8 @@ const zh = {
     contactPhone: '联系电话',
     userCount: '用户数',
     childrenCount: '下级单位',
+    counts: '下级/用户',
+    sortShort: '排序',
     searchPlaceholder: '名称 / 简称 / 编码',
     kindPlaceholder: '全部类型',
     statusPlaceholder: '全部状态',

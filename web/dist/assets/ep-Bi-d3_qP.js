@@ -1,0 +1,1 @@
+import"./shared-Dy0-2IOP.js";

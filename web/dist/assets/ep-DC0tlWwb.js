@@ -1,1 +1,0 @@
-import"./shared-ot5bbq8h.js";
