@@ -236,8 +236,8 @@ func Build(ctx context.Context, l *audit.Log, scale int) (*Result, error) {
 		return nil, err
 	}
 	return &Result{Units: len(units), Users: len(users), Logins: []Login{
-		{"admin", "系统管理员", "区数据局"},
-		{"ducha", "督查室", "区委区政府督查室"},
+		{"admin", "系统管理员", "示范区"},
+		{"ducha", "督查室", "区委区政府督查室（示范区）"},
 		{"leader2", "区领导", "区长"},
 		{"d03_admin", "单位管理员", "区发展和改革局"},
 		{"d03_staff", "经办人", "区发展和改革局"},
