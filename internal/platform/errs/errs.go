@@ -20,7 +20,8 @@ const (
 	PasswordChangeRequired Code = "password_change_required"
 	Forbidden              Code = "forbidden"
 	NotFound               Code = "not_found"
-	NoRoute                Code = "no_route" // no such endpoint (or not with this method)
+	NoRoute                Code = "no_route"           // no such endpoint
+	MethodNotAllowed       Code = "method_not_allowed" // the endpoint exists, not with this method
 	Conflict               Code = "conflict"
 	TooLarge               Code = "too_large"
 	UnsupportedMediaType   Code = "unsupported_media_type"

@@ -89,6 +89,7 @@ var statusOf = map[errs.Code]int{
 	errs.Forbidden:              http.StatusForbidden,
 	errs.NotFound:               http.StatusNotFound,
 	errs.NoRoute:                http.StatusNotFound,
+	errs.MethodNotAllowed:       http.StatusMethodNotAllowed,
 	errs.Conflict:               http.StatusConflict,
 	errs.TooLarge:               http.StatusRequestEntityTooLarge,
 	errs.UnsupportedMediaType:   http.StatusUnsupportedMediaType,

@@ -3,6 +3,7 @@ package httpx
 import (
 	"context"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 
@@ -36,15 +37,19 @@ type Router struct {
 	Mux    *http.ServeMux
 	Authn  Authenticator
 	routes []Route
+	paths  *http.ServeMux // every registered path, any method: tells 405 from 404
 }
 
 // NewRouter makes a router.
 func NewRouter(authn Authenticator) *Router {
-	rt := &Router{Mux: http.NewServeMux(), Authn: authn}
+	rt := &Router{Mux: http.NewServeMux(), Authn: authn, paths: http.NewServeMux()}
 	// Unknown endpoints answer in the error shape too, not the mux's plain text.
 	rt.Mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
-		Error(w, r, errs.New(errs.NoRoute, "接口不存在或不支持该请求方法："+r.Method+" "+r.URL.Path,
-			"no such endpoint or method: "+r.Method+" "+r.URL.Path))
+		if _, p := rt.paths.Handler(r); p != "" {
+			Error(w, r, errs.New(errs.MethodNotAllowed, "该接口不支持 "+r.Method+" 请求", "this endpoint does not take "+r.Method))
+			return
+		}
+		Error(w, r, errs.New(errs.NoRoute, "接口不存在："+r.URL.Path, "no such endpoint: "+r.URL.Path))
 	})
 	return rt
 }
@@ -75,6 +80,9 @@ func (rt *Router) Handle(method, path, tag, summary string, h HandlerFunc, opts 
 	}
 	for _, o := range opts {
 		o(&route)
+	}
+	if !slices.ContainsFunc(rt.routes, func(o Route) bool { return o.Path == path }) {
+		rt.paths.HandleFunc(path, http.NotFound)
 	}
 	rt.routes = append(rt.routes, route)
 	rt.Mux.HandleFunc(method+" "+path, func(w http.ResponseWriter, r *http.Request) {
