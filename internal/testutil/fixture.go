@@ -87,3 +87,13 @@ func (f *Fixture) AddUser(t testing.TB, username, unitCode string, roles ...stri
 	f.Users[username] = a
 	return a
 }
+
+// WireOnly wires the application on d without building the fixture district.
+func WireOnly(t testing.TB, d *db.DB) *app.App {
+	t.Helper()
+	a, err := app.Wire(app.Config{DataDir: t.TempDir()}, d, &clock.Fixed{T: Start})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
