@@ -86,7 +86,7 @@ func Build(ctx context.Context, l *audit.Log, scale int) (*Result, error) {
 		return nil, errs.Conflictf("数据库中已有单位，示范数据只能写入空数据库", "the database already has units; the demo needs an empty one")
 	}
 	rng := rand.New(rand.NewPCG(2026, uint64(scale)))
-	name := func() string {
+	personName := func() string {
 		g := string(givenChars[rng.IntN(len(givenChars))])
 		if rng.IntN(3) > 0 {
 			g += string(givenChars[rng.IntN(len(givenChars))])
@@ -96,9 +96,8 @@ func Build(ctx context.Context, l *audit.Log, scale int) (*Result, error) {
 	phone := func() string { return fmt.Sprintf("1%d%09d", 3+rng.IntN(7), rng.IntN(1_000_000_000)) }
 
 	var units []unitRow
-	add := func(parent *unitRow, name, short, code, kind string, sort int) *unitRow {
-		u := unitRow{id: int64(len(units) + 1), name: name, shortName: short, code: code, kind: kind, sort: sort,
-			contact: "", phone: ""}
+	add := func(parent *unitRow, unitName, short, code, kind string, sort int) *unitRow {
+		u := unitRow{id: int64(len(units) + 1), name: unitName, shortName: short, code: code, kind: kind, sort: sort}
 		if parent != nil {
 			u.parent, u.path, u.depth = parent.id, parent.path, parent.depth+1
 		} else {
@@ -106,7 +105,7 @@ func Build(ctx context.Context, l *audit.Log, scale int) (*Result, error) {
 		}
 		u.path += strconv.FormatInt(u.id, 10) + "/"
 		if kind != "district" {
-			u.contact, u.phone = name2(rng, name), fmt.Sprintf("0871-65%05d", rng.IntN(100000))
+			u.contact, u.phone = personName(), fmt.Sprintf("0871-65%05d", rng.IntN(100000))
 		}
 		units = append(units, u)
 		return &units[len(units)-1]
@@ -114,7 +113,7 @@ func Build(ctx context.Context, l *audit.Log, scale int) (*Result, error) {
 	district := *add(nil, "示范区", "示范区", "SFQ", "district", 0)
 	var users []userRow
 	user := func(username, position string, unit int64, roles ...auth.Role) {
-		users = append(users, userRow{username, name(), phone(), position, unit, roles})
+		users = append(users, userRow{username, personName(), phone(), position, unit, roles})
 	}
 	user("admin", "系统管理员", district.id, auth.Admin)
 	user("ducha", "督查室主任", district.id, auth.Supervisor)
@@ -245,9 +244,4 @@ func Build(ctx context.Context, l *audit.Log, scale int) (*Result, error) {
 		{"t01v01", "基层人员", "青石镇张家村"},
 		{"judge1", "观摩评委", "项目观摩评委"},
 	}}, nil
-}
-
-// name2 makes a contact person's name from the unit name's hash, stable per unit.
-func name2(rng *rand.Rand, _ string) string {
-	return string(surnames[rng.IntN(len(surnames))]) + string(givenChars[rng.IntN(len(givenChars))]) + string(givenChars[rng.IntN(len(givenChars))])
 }
