@@ -15,7 +15,7 @@ export const unitsApi = {
   update: (id: number, input: Partial<UnitInput>) => http.patch<Unit>(`/api/v1/units/${id}`, input),
   remove: (id: number) => http.del(`/api/v1/units/${id}`),
   members: (id: number) => http.get<ListResult<User>>(`/api/v1/units/${id}/members`),
-  setMembers: (id: number, user_ids: number[]) => http.put<void>(`/api/v1/units/${id}/members`, { user_ids }),
+  setMembers: (id: number, user_ids: number[]) => http.put<ListResult<User>>(`/api/v1/units/${id}/members`, { user_ids }),
   exportPath: '/api/v1/units/export',
   templatePath: '/api/v1/units/import-template',
   importPath: '/api/v1/units/imports',

@@ -201,6 +201,12 @@ const en: Catalog = {
     basic: 'Basic information',
     contact: 'Contact',
     selected: 'Selected: {name}',
+    members: 'Members',
+    membersTitle: 'Task force members — {name}',
+    membersEmpty: 'This task force has no members yet',
+    membersPlaceholder: 'Type a name or username to search; pick several',
+    membersEdit: 'Change members',
+    membersSaved: 'Task force members saved',
   },
   groups: {
     name: 'Group name',

@@ -200,6 +200,12 @@ const zh = {
     basic: '基本信息',
     contact: '联系方式',
     selected: '当前：{name}',
+    members: '成员',
+    membersTitle: '专班成员 — {name}',
+    membersEmpty: '该专班暂无成员',
+    membersPlaceholder: '输入姓名或用户名搜索，可多选',
+    membersEdit: '调整成员',
+    membersSaved: '专班成员已保存',
   },
   groups: {
     name: '考核组名称',

@@ -1,1 +1,0 @@
-import"./shared-Dy0-2IOP.js";

@@ -1,0 +1,1 @@
+import"./shared-BfU8f5N2.js";
