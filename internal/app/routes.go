@@ -1,10 +1,10 @@
 package app
 
 import (
-	"fmt"
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -16,6 +16,7 @@ import (
 	"diaodu/internal/platform/audit"
 	"diaodu/internal/platform/auth"
 	"diaodu/internal/platform/clock"
+	"diaodu/internal/platform/db"
 	"diaodu/internal/platform/errs"
 	"diaodu/internal/platform/httpx"
 	"diaodu/web"
@@ -103,10 +104,10 @@ func (a *App) handleOverview(w http.ResponseWriter, r *http.Request, ac *auth.Ac
 	}
 	out["units_by_kind"], out["units_total"], out["users_by_role"], out["users_total"] = byKind, units, byRole, users
 	var sessions int
-	n := len(args)
+	sargs := db.Args(slices.Clone(args))
 	_ = a.DB.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM sessions s JOIN users x ON x.id = s.user_id JOIN units u ON u.id = x.unit_id
-		WHERE `+scope+fmt.Sprintf(` AND s.expires_at > $%d AND s.last_seen_at > $%d`, n+1, n+2),
-		append(args, a.Clock.Now(), a.Clock.Now().Add(-a.Account.Cfg.IdleTimeout))...).Scan(&sessions)
+		WHERE `+scope+` AND s.expires_at > `+sargs.Add(a.Clock.Now())+` AND s.last_seen_at > `+
+		sargs.Add(a.Clock.Now().Add(-a.Account.Cfg.IdleTimeout)), sargs...).Scan(&sessions)
 	out["active_sessions"] = sessions
 	if ac.Can(auth.ViewAudit) {
 		_, today, err := a.Audit.List(ctx, ac, audit.Filter{From: startOfDay(a.Clock.Now())}, 1, 0)

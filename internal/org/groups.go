@@ -5,12 +5,12 @@ import (
 	"database/sql"
 	"errors"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"diaodu/internal/platform/audit"
 	"diaodu/internal/platform/auth"
+	"diaodu/internal/platform/db"
 	"diaodu/internal/platform/errs"
 )
 
@@ -129,9 +129,10 @@ func (s *Service) SaveGroup(ctx context.Context, a *auth.Actor, id int64, in Gro
 			ids := slices.Compact(slices.Sorted(slices.Values(*in.UnitIDs)))
 			*in.UnitIDs = ids
 			if len(ids) > 0 {
-				ph, args := make([]string, len(ids)), make([]any, len(ids))
+				var args db.Args
+				ph := make([]string, len(ids))
 				for i, id := range ids {
-					ph[i], args[i] = "$"+strconv.Itoa(i+1), id
+					ph[i] = args.Add(id)
 				}
 				var n int
 				_ = w.QueryRowContext(ctx, `SELECT COUNT(*) FROM units WHERE id IN (`+strings.Join(ph, ", ")+`)`, args...).Scan(&n)

@@ -93,8 +93,9 @@ func (s *Service) ListUnits(ctx context.Context, a *auth.Actor, f UnitFilter, p 
 	if err != nil {
 		return nil, 0, err
 	}
-	where, args := a.ScopeFilter("u.path", 1)
-	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
+	where, scopeArgs := a.ScopeFilter("u.path", 1)
+	args := db.Args(scopeArgs)
+	arg := args.Add
 	if f.Kind != "" {
 		where += " AND u.kind = " + arg(f.Kind)
 	}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -73,8 +72,9 @@ func (s *Service) ListUsers(ctx context.Context, a *auth.Actor, f UserFilter, p 
 	if err != nil {
 		return nil, 0, err
 	}
-	where, args := a.ScopeFilter("u.path", 1)
-	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
+	where, scopeArgs := a.ScopeFilter("u.path", 1)
+	args := db.Args(scopeArgs)
+	arg := args.Add
 	if f.UnitID != 0 {
 		var path string
 		if err := s.DB.R.QueryRowContext(ctx, `SELECT path FROM units WHERE id = $1`, f.UnitID).Scan(&path); err != nil {

@@ -240,8 +240,8 @@ type Filter struct {
 // where builds the SQL condition for f and the actor's scope.
 func (f Filter) where(a *auth.Actor) (string, []any) {
 	conds := []string{"TRUE"}
-	var args []any
-	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
+	var args db.Args
+	arg := args.Add
 	if !a.DistrictWide() {
 		c, as := a.ScopeFilter("u.path", 1)
 		args = append(args, as...)

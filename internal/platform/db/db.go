@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -214,3 +215,12 @@ func IsForeignKeyViolation(err error) bool {
 
 // NullID stores an id of 0 as NULL (an optional reference).
 func NullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id != 0} }
+
+// Args collects a query's arguments as its conditions are built.
+type Args []any
+
+// Add appends v and returns its placeholder, e.g. "$3".
+func (a *Args) Add(v any) string {
+	*a = append(*a, v)
+	return "$" + strconv.Itoa(len(*a))
+}
