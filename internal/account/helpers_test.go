@@ -24,17 +24,8 @@ func newEnv(t *testing.T, d *db.DB) *env {
 	return &env{f: f, s: f.NewServer(t), ctx: context.Background()}
 }
 
-func (e *env) count(t *testing.T, q string, args ...any) int {
-	t.Helper()
-	var n int
-	if err := e.f.App.DB.R.QueryRowContext(e.ctx, q, args...).Scan(&n); err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
-	return n
-}
-
 func (e *env) head(t *testing.T) int {
-	return e.count(t, `SELECT seq FROM audit_head WHERE id = 1`)
+	return e.f.Count(t, `SELECT seq FROM audit_head WHERE id = 1`)
 }
 
 type entry struct{ Action, Username, IP, Summary, ObjectID, After string }

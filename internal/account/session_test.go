@@ -47,10 +47,10 @@ func TestSignInContract(t *testing.T) {
 			t.Fatalf("session cookie: %+v (headers %v)", ck, r.Header.Values("Set-Cookie"))
 		}
 		// Only the hash of the cookie is stored.
-		if n := e.count(t, `SELECT COUNT(*) FROM sessions WHERE id_hash = $1`, ck.Value); n != 0 {
+		if n := e.f.Count(t, `SELECT COUNT(*) FROM sessions WHERE id_hash = $1`, ck.Value); n != 0 {
 			t.Fatal("the raw session token is stored")
 		}
-		if n := e.count(t, `SELECT COUNT(*) FROM sessions WHERE id_hash = $1 AND user_id = $2 AND ip = '127.0.0.1'`,
+		if n := e.f.Count(t, `SELECT COUNT(*) FROM sessions WHERE id_hash = $1 AND user_id = $2 AND ip = '127.0.0.1'`,
 			sha(ck.Value), e.f.Users["qs_staff"].UserID); n != 1 {
 			t.Fatalf("sessions for the cookie: %d", n)
 		}
@@ -168,7 +168,7 @@ func TestLockout(t *testing.T) {
 		if _, r := e.signIn(t, real, testutil.Password); r.Status != 200 {
 			t.Fatalf("sign in after the lock: %d %s", r.Status, r.Body)
 		}
-		if n := e.count(t, `SELECT COUNT(*) FROM login_failures WHERE username = $1`, real); n != 0 {
+		if n := e.f.Count(t, `SELECT COUNT(*) FROM login_failures WHERE username = $1`, real); n != 0 {
 			t.Fatal("a successful sign-in leaves the failures behind")
 		}
 		// Failures spread over more than 15 minutes do not add up.
@@ -228,7 +228,7 @@ func TestIdleTimeout(t *testing.T) {
 		}
 		e.f.Clock.Advance(30 * time.Minute)
 		wantErr(t, c.Do("GET", "/api/v1/session", nil), 401, "unauthenticated")
-		if n := e.count(t, `SELECT COUNT(*) FROM sessions WHERE user_id = $1`, e.f.Users["qs_staff"].UserID); n != 0 {
+		if n := e.f.Count(t, `SELECT COUNT(*) FROM sessions WHERE user_id = $1`, e.f.Users["qs_staff"].UserID); n != 0 {
 			t.Fatalf("%d idle sessions kept", n)
 		}
 	})
@@ -471,13 +471,13 @@ func TestCSRF(t *testing.T) {
 		if h := e.head(t); h != before {
 			t.Fatalf("refused writes left %d audit entries", h-before)
 		}
-		if n := e.count(t, `SELECT COUNT(*) FROM units WHERE code = 'X1' OR name = '改名村'`); n != 0 {
+		if n := e.f.Count(t, `SELECT COUNT(*) FROM units WHERE code = 'X1' OR name = '改名村'`); n != 0 {
 			t.Fatal("a refused write changed units")
 		}
-		if n := e.count(t, `SELECT COUNT(*) FROM users WHERE locked = TRUE`); n != 0 {
+		if n := e.f.Count(t, `SELECT COUNT(*) FROM users WHERE locked = TRUE`); n != 0 {
 			t.Fatal("a refused write locked a user")
 		}
-		if n := e.count(t, `SELECT COUNT(*) FROM api_tokens`); n != 0 {
+		if n := e.f.Count(t, `SELECT COUNT(*) FROM api_tokens`); n != 0 {
 			t.Fatal("a refused write made a token")
 		}
 		// The session survived the refused sign-out, and reads need no token.

@@ -41,7 +41,7 @@ func TestBearerToken(t *testing.T) {
 		if hash != sha(secret) || strings.Contains(name+hash+role, secret) || strings.Contains(hash, secret[3:]) {
 			t.Fatalf("token row holds the secret: %s %s %s", name, hash, role)
 		}
-		if n := e.count(t, `SELECT COUNT(*) FROM audit_log WHERE after_json LIKE $1 OR summary LIKE $1 OR before_json LIKE $1`,
+		if n := e.f.Count(t, `SELECT COUNT(*) FROM audit_log WHERE after_json LIKE $1 OR summary LIKE $1 OR before_json LIKE $1`,
 			"%"+secret[3:]+"%"); n != 0 {
 			t.Fatal("the audit trail holds the secret")
 		}
@@ -69,7 +69,7 @@ func TestBearerToken(t *testing.T) {
 		if r := tc.Do("GET", "/api/v1/session", nil); r.Status != 200 || r.JSON()["token"] == nil {
 			t.Fatalf("session of a token: %d %s", r.Status, r.Body)
 		}
-		if n := e.count(t, `SELECT COUNT(*) FROM api_tokens WHERE id = $1 AND last_used_at IS NOT NULL`, id); n != 1 {
+		if n := e.f.Count(t, `SELECT COUNT(*) FROM api_tokens WHERE id = $1 AND last_used_at IS NOT NULL`, id); n != 1 {
 			t.Fatal("last_used_at not set")
 		}
 
@@ -152,7 +152,7 @@ func TestAdminTokenHasNoUser(t *testing.T) {
 		tc := bearer(t, e.s, secret)
 		r := tc.Do("POST", "/api/v1/tokens", map[string]any{"name": "二级令牌", "role": "staff", "unit_id": e.f.Units["QS"].ID})
 		wantErr(t, r, 403, "forbidden") // a token may not mint tokens that outlive its revocation
-		if n := e.count(t, `SELECT COUNT(*) FROM api_tokens`); n != 1 {
+		if n := e.f.Count(t, `SELECT COUNT(*) FROM api_tokens`); n != 1 {
 			t.Fatalf("%d tokens", n)
 		}
 		if r := tc.Do("GET", "/api/v1/tokens", nil); r.Status != 200 {

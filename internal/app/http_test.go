@@ -38,15 +38,6 @@ func newEnv(t *testing.T, d *db.DB) *env {
 	return &env{f: f, s: s, admin: s.Login(t, "admin"), ctx: context.Background()}
 }
 
-func (e *env) count(t *testing.T, q string, args ...any) int {
-	t.Helper()
-	var n int
-	if err := e.f.App.DB.R.QueryRowContext(e.ctx, q, args...).Scan(&n); err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
-	return n
-}
-
 func (e *env) str(t *testing.T, q string, args ...any) string {
 	t.Helper()
 	var s string
@@ -204,7 +195,7 @@ func TestBadInput(t *testing.T) {
 				status: 422, code: "validation", field: "name", message: "invalid input"},
 		}
 		before := e.str(t, `SELECT path FROM units WHERE id = $1`, id("QS"))
-		head := e.count(t, `SELECT seq FROM audit_head`)
+		head := e.f.Count(t, `SELECT seq FROM audit_head`)
 		for _, sc := range scenarios {
 			t.Run(sc.name, func(t *testing.T) {
 				c := e.admin
@@ -242,16 +233,16 @@ func TestBadInput(t *testing.T) {
 		}
 		e.admin.Header = http.Header{}
 		// Nothing changed: no entry, the tree is as it was.
-		if h := e.count(t, `SELECT seq FROM audit_head`); h != head {
+		if h := e.f.Count(t, `SELECT seq FROM audit_head`); h != head {
 			t.Fatalf("refused requests wrote %d audit entries", h-head)
 		}
 		if after := e.str(t, `SELECT path FROM units WHERE id = $1`, id("QS")); after != before {
 			t.Fatalf("青石镇 moved: %s → %s", before, after)
 		}
-		if n := e.count(t, `SELECT COUNT(*) FROM units`); n != 8 {
+		if n := e.f.Count(t, `SELECT COUNT(*) FROM units`); n != 8 {
 			t.Fatalf("%d units", n)
 		}
-		if n := e.count(t, `SELECT COUNT(*) FROM users`); n != 9 {
+		if n := e.f.Count(t, `SELECT COUNT(*) FROM users`); n != 9 {
 			t.Fatalf("%d users", n)
 		}
 	})
@@ -569,7 +560,7 @@ func TestExports(t *testing.T) {
 			t.Fatalf("qs_admin export: %v", rows)
 		}
 
-		head := e.count(t, `SELECT seq FROM audit_head`)
+		head := e.f.Count(t, `SELECT seq FROM audit_head`)
 		r = e.admin.Do("GET", "/api/v1/users/export?role=staff", nil)
 		rows = sheetRows(t, r.Body, "用户名册")
 		if r.Status != 200 || len(rows) != 4 || rows[1][0] != "登录名" {

@@ -44,15 +44,6 @@ func newEnv(t *testing.T, d *db.DB) *env {
 	return &env{f: f, s: f.NewServer(t), ctx: context.Background()}
 }
 
-func (e *env) count(t *testing.T, q string, args ...any) int {
-	t.Helper()
-	var n int
-	if err := e.f.App.DB.R.QueryRowContext(e.ctx, q, args...).Scan(&n); err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
-	return n
-}
-
 func (e *env) unitFields(code string) map[string]string {
 	return map[string]string{"object_type": "unit", "object_id": fmt.Sprint(e.f.Units[code].ID)}
 }
@@ -82,7 +73,7 @@ func TestUploadAndDownload(t *testing.T) {
 			m["object_id"] != fmt.Sprint(e.f.Units["QS"].ID) {
 			t.Fatalf("upload answer: %s", r.Body)
 		}
-		if n := e.count(t, `SELECT COUNT(*) FROM files WHERE id = $1 AND uploaded_by = $2 AND unit_id = $3`, id,
+		if n := e.f.Count(t, `SELECT COUNT(*) FROM files WHERE id = $1 AND uploaded_by = $2 AND unit_id = $3`, id,
 			e.f.Users["qs_staff"].UserID, e.f.Units["QS"].ID); n != 1 {
 			t.Fatal("file row does not name uploader and unit")
 		}
@@ -191,7 +182,7 @@ func TestUploadNames(t *testing.T) {
 				if r.Status != 201 || r.JSON()["name"] != tc.stored {
 					t.Fatalf("%d %s, want name %q", r.Status, r.Body, tc.stored)
 				}
-				if n := e.count(t, `SELECT COUNT(*) FROM files WHERE id = $1 AND name = $2`, int64(r.JSON()["id"].(float64)), tc.stored); n != 1 {
+				if n := e.f.Count(t, `SELECT COUNT(*) FROM files WHERE id = $1 AND name = $2`, int64(r.JSON()["id"].(float64)), tc.stored); n != 1 {
 					t.Fatal("stored name differs from the answer")
 				}
 				dl := c.Do("GET", r.JSON()["url"].(string), nil)
@@ -255,10 +246,10 @@ func TestUploadRefused(t *testing.T) {
 		if res.StatusCode != 400 {
 			t.Fatalf("no file part: %d", res.StatusCode)
 		}
-		if n := e.count(t, `SELECT COUNT(*) FROM files`); n != 0 {
+		if n := e.f.Count(t, `SELECT COUNT(*) FROM files`); n != 0 {
 			t.Fatalf("%d files recorded from refused uploads", n)
 		}
-		if n := e.count(t, `SELECT COUNT(*) FROM audit_log WHERE action = 'file.upload'`); n != 0 {
+		if n := e.f.Count(t, `SELECT COUNT(*) FROM audit_log WHERE action = 'file.upload'`); n != 0 {
 			t.Fatal("refused uploads audited as uploads")
 		}
 	})
@@ -289,7 +280,7 @@ func TestUploadSizeLimit(t *testing.T) {
 		fields := e.unitFields("QS")
 		fields["note"] = strings.Repeat("x", 2<<20)
 		wantErr(t, c.Upload("/api/v1/files", fields, "small.png", small), 413, "too_large")
-		if n := e.count(t, `SELECT COUNT(*) FROM files`); n != 1 {
+		if n := e.f.Count(t, `SELECT COUNT(*) FROM files`); n != 1 {
 			t.Fatalf("%d files recorded", n)
 		}
 	})

@@ -97,3 +97,13 @@ func WireOnly(t testing.TB, d *db.DB) *app.App {
 	}
 	return a
 }
+
+// Count runs a COUNT-like query that returns one integer.
+func (f *Fixture) Count(t testing.TB, q string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := f.App.DB.R.QueryRowContext(context.Background(), q, args...).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	return n
+}
