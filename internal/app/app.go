@@ -12,13 +12,16 @@ import (
 	"diaodu/internal/org"
 	"diaodu/internal/platform/audit"
 	"diaodu/internal/platform/auth"
+	"diaodu/internal/platform/calendar"
 	"diaodu/internal/platform/clock"
 	"diaodu/internal/platform/db"
 	"diaodu/internal/platform/errs"
 	"diaodu/internal/platform/files"
 	"diaodu/internal/platform/httpx"
 	"diaodu/internal/platform/imports"
+	"diaodu/internal/platform/jobs"
 	"diaodu/internal/platform/migrate"
+	"diaodu/internal/platform/notify"
 	"diaodu/internal/platform/xlsx"
 )
 
@@ -35,6 +38,9 @@ type App struct {
 	Account     *account.Service
 	Imports     *imports.Service
 	Attachments *attachments.Service
+	Calendar    *calendar.Calendar
+	Jobs        *jobs.Scheduler
+	Notify      *notify.Notifier
 	Router      *httpx.Router
 }
 
@@ -84,14 +90,31 @@ func Wire(cfg Config, d *db.DB, clk clock.Clock) (*App, error) {
 		}
 		return u.ID, nil
 	})
+	if a.Calendar, err = calendar.New(context.Background(), d); err != nil {
+		return nil, err
+	}
+	a.Jobs = jobs.New(d, clk)
+	a.Notify = notify.New(d, clk)
+	// Domain modules of issue 3 and later register here: services, importers,
+	// attachment owners and scheduled jobs.
+
 	a.Router = httpx.NewRouter(a.Account.Authenticate)
 	a.routes()
 	return a, nil
 }
 
+// StartBackground starts the scheduler and the webhook deliveries; Serve
+// calls it, tests call it when they want the background work.
+func (a *App) StartBackground(ctx context.Context) {
+	a.Jobs.Start(ctx)
+	a.Notify.Start(ctx)
+}
+
 // Close waits for background work and closes the database.
 func (a *App) Close() error {
 	a.Imports.Wait()
+	a.Jobs.Wait()
+	a.Notify.Wait()
 	return a.DB.Close()
 }
 

@@ -25,6 +25,9 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	bg, stopBackground := context.WithCancel(context.Background())
+	defer stopBackground()
+	a.StartBackground(bg)
 	slog.Info("serving", "addr", ln.Addr().String(), "db", a.DB.Dialect)
 	if ready != nil {
 		ready(ln.Addr().String())
@@ -38,6 +41,7 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 	shutCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	err = srv.Shutdown(shutCtx)
+	stopBackground()
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}

@@ -6,6 +6,10 @@ import type { RouteComponent, RouteRecordRaw } from 'vue-router'
 import { House, Key, OfficeBuilding, Setting, Tickets, User, Collection, School } from '@element-plus/icons-vue'
 import type { RoleCode } from '@/api/types'
 import type { MessageKey } from '@/i18n'
+import * as supervision from '@/modules/supervision'
+import * as reports from '@/modules/reports'
+import * as notify from '@/modules/notify'
+import * as calendar from '@/modules/calendar'
 
 export interface MenuGroup {
   key: string
@@ -33,9 +37,13 @@ export interface ModulePage {
 /** Units and users: visible to these roles (writes only for admin and unit_admin). */
 const ORG_READERS: RoleCode[] = ['admin', 'supervisor', 'leader', 'unit_admin']
 
+/** Each business module declares its pages in modules/<module>.ts. */
+const moduleFiles = [supervision, reports, notify, calendar]
+
 export const menuGroups: MenuGroup[] = [
   { key: 'org', titleKey: 'nav.org', icon: OfficeBuilding, order: 80 },
   { key: 'system', titleKey: 'nav.system', icon: Setting, order: 90 },
+  ...moduleFiles.flatMap((m) => m.groups),
 ]
 
 export const modulePages: ModulePage[] = [
@@ -89,6 +97,7 @@ export const modulePages: ModulePage[] = [
     roles: ['admin', 'supervisor', 'unit_admin'],
     component: () => import('@/views/audit/AuditView.vue'),
   },
+  ...moduleFiles.flatMap((m) => m.pages),
 ]
 
 export function canSee(page: { roles?: RoleCode[] }, roles: readonly string[]): boolean {

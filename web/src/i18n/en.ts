@@ -1,4 +1,8 @@
 import type { Catalog } from './types'
+import supervision from './en/supervision'
+import reports from './en/reports'
+import notify from './en/notify'
+import calendar from './en/calendar'
 
 const en: Catalog = {
   app: {
@@ -425,6 +429,10 @@ const en: Catalog = {
     desc: 'The page does not exist or has been removed. Please check the address.',
     home: 'Back to the workbench',
   },
+  supervision,
+  reports,
+  notify,
+  calendar,
 }
 
 export default en

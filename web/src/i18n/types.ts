@@ -1,6 +1,6 @@
 import type zh from './zh'
 
-type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> }
+export type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> }
 
 /** Every catalog has exactly the keys of the Chinese one. */
 export type Catalog = Widen<typeof zh>

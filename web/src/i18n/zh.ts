@@ -1,4 +1,9 @@
 // Simplified Chinese catalog: the source of truth for keys (en.ts must match it).
+// Each module keeps its messages in zh/<module>.ts and en/<module>.ts.
+import supervision from './zh/supervision'
+import reports from './zh/reports'
+import notify from './zh/notify'
+import calendar from './zh/calendar'
 const zh = {
   app: {
     district: '示范区',
@@ -426,6 +431,10 @@ const zh = {
     desc: '您访问的页面不存在或已被移除，请检查地址是否正确。',
     home: '返回工作台',
   },
+  supervision,
+  reports,
+  notify,
+  calendar,
 }
 
 export default zh

@@ -1,0 +1,201 @@
+-- Supervision (督查督办): where tasks come from, the tasks, and everything
+-- that happens to them. Business dates are TEXT "YYYY-MM-DD".
+
+-- A task's source: a meeting (调度会, 常务会议, 专题会议), a leader's
+-- instruction (领导批示) or an annual key work plan (年度重点工作).
+CREATE TABLE task_sources (
+    id {{id}},
+    kind TEXT NOT NULL,            -- meeting | instruction | plan
+    meeting_kind TEXT NOT NULL DEFAULT '', -- dispatch | executive | topic (meetings)
+    title TEXT NOT NULL,           -- meeting name, instruction subject, plan name
+    held_on TEXT,                  -- meeting date, instruction date
+    year INTEGER NOT NULL,
+    chair TEXT NOT NULL DEFAULT '',            -- meetings
+    leader_id BIGINT REFERENCES users(id),    -- instructions: the leader who wrote it
+    body TEXT NOT NULL DEFAULT '',             -- minutes, instruction text, plan summary
+    document TEXT NOT NULL DEFAULT '',         -- the document the instruction was written on
+    created_by BIGINT REFERENCES users(id),
+    created_at {{ts}} NOT NULL,
+    updated_at {{ts}} NOT NULL
+);
+CREATE INDEX task_sources_kind ON task_sources (kind, held_on);
+
+CREATE TABLE tasks (
+    id {{id}},
+    parent_id BIGINT REFERENCES tasks(id),     -- subtasks split by the lead unit
+    source_id BIGINT REFERENCES task_sources(id),
+    number TEXT NOT NULL DEFAULT '',           -- 示督〔2026〕12号; subtasks: parent's number + "-2"
+    year INTEGER NOT NULL,
+    seq INTEGER NOT NULL DEFAULT 0,            -- per year among top-level tasks; subtasks per parent
+    title TEXT NOT NULL,
+    requirements TEXT NOT NULL DEFAULT '',
+    kind TEXT NOT NULL,                        -- once | periodic | longterm
+    report_cycle TEXT NOT NULL DEFAULT '',     -- week | fortnight | month | '' (none)
+    lead_unit_id BIGINT NOT NULL REFERENCES units(id),
+    lead_unit_path {{bintext}} NOT NULL,       -- copy of units.path: scope filters without a join
+    responsible_name TEXT NOT NULL DEFAULT '',
+    responsible_phone TEXT NOT NULL DEFAULT '',
+    start_on TEXT NOT NULL,
+    deadline TEXT,                             -- NULL for long-term work
+    status TEXT NOT NULL,                      -- draft | issued | signed | in_progress | requested | returned | closed
+    progress INTEGER NOT NULL DEFAULT 0,       -- 0..100: last report, or rolled up from subtasks
+    light TEXT NOT NULL DEFAULT 'none',        -- green | yellow | red | none (draft, closed)
+    light_reason TEXT NOT NULL DEFAULT '',
+    light_since {{ts}},
+    sign_due TEXT,                             -- last working day to sign for it
+    issued_at {{ts}},
+    signed_at {{ts}},
+    requested_at {{ts}},
+    closed_at {{ts}},
+    closed_on_time BOOLEAN,
+    last_report_at {{ts}},
+    created_by BIGINT REFERENCES users(id),
+    created_at {{ts}} NOT NULL,
+    updated_at {{ts}} NOT NULL
+);
+CREATE UNIQUE INDEX tasks_number ON tasks (number) WHERE number <> '';
+CREATE INDEX tasks_parent ON tasks (parent_id);
+CREATE INDEX tasks_source ON tasks (source_id);
+CREATE INDEX tasks_unit ON tasks (lead_unit_path, status);
+CREATE INDEX tasks_light ON tasks (light, status);
+CREATE INDEX tasks_status ON tasks (status, deadline);
+CREATE INDEX tasks_deadline ON tasks (deadline);
+CREATE INDEX tasks_year ON tasks (year, seq);
+
+-- Lead leaders (牵头领导), co-units (配合单位) and tags.
+CREATE TABLE task_leaders (
+    task_id BIGINT NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
+    user_id BIGINT NOT NULL REFERENCES users(id),
+    PRIMARY KEY (task_id, user_id)
+);
+CREATE INDEX task_leaders_user ON task_leaders (user_id);
+
+CREATE TABLE task_co_units (
+    task_id BIGINT NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
+    unit_id BIGINT NOT NULL REFERENCES units(id),
+    PRIMARY KEY (task_id, unit_id)
+);
+CREATE INDEX task_co_units_unit ON task_co_units (unit_id);
+
+CREATE TABLE task_tags (
+    task_id BIGINT NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
+    tag TEXT NOT NULL,
+    PRIMARY KEY (task_id, tag)
+);
+CREATE INDEX task_tags_tag ON task_tags (tag);
+
+-- Milestones (节点) with a weight; done_on is the actual date.
+CREATE TABLE task_milestones (
+    id {{id}},
+    task_id BIGINT NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    due_on TEXT NOT NULL,
+    weight INTEGER NOT NULL DEFAULT 1,
+    done_on TEXT,
+    sort_order INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX task_milestones_task ON task_milestones (task_id, sort_order);
+CREATE INDEX task_milestones_due ON task_milestones (due_on) WHERE done_on IS NULL;
+
+-- Progress reports (进展反馈), one per task and cycle; a second submission
+-- in the same cycle replaces the first until the cycle closes.
+CREATE TABLE task_reports (
+    id {{id}},
+    task_id BIGINT NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
+    cycle_start TEXT NOT NULL,
+    cycle_end TEXT NOT NULL,
+    content TEXT NOT NULL,
+    percent INTEGER NOT NULL,
+    problems TEXT NOT NULL DEFAULT '',
+    unit_id BIGINT NOT NULL REFERENCES units(id),
+    reported_by BIGINT REFERENCES users(id),
+    created_at {{ts}} NOT NULL,
+    updated_at {{ts}} NOT NULL
+);
+CREATE UNIQUE INDEX task_reports_cycle ON task_reports (task_id, cycle_end);
+CREATE INDEX task_reports_time ON task_reports (created_at);
+
+-- Problems a unit needs a leader to coordinate (需协调解决的问题).
+CREATE TABLE task_coordination (
+    id {{id}},
+    task_id BIGINT NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
+    report_id BIGINT REFERENCES task_reports(id) ON DELETE SET NULL,
+    question TEXT NOT NULL,
+    owner_id BIGINT REFERENCES users(id),      -- the leader or person who answers
+    due_on TEXT,
+    answer TEXT NOT NULL DEFAULT '',
+    answered_by BIGINT REFERENCES users(id),
+    answered_at {{ts}},
+    status TEXT NOT NULL DEFAULT 'open',       -- open | answered
+    created_at {{ts}} NOT NULL
+);
+CREATE INDEX task_coordination_task ON task_coordination (task_id);
+CREATE INDEX task_coordination_owner ON task_coordination (owner_id, status);
+
+-- Extension requests (延期申请) and their decisions.
+CREATE TABLE task_extensions (
+    id {{id}},
+    task_id BIGINT NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
+    old_deadline TEXT NOT NULL,
+    new_deadline TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending',    -- pending | approved | refused
+    requested_by BIGINT REFERENCES users(id),
+    requested_at {{ts}} NOT NULL,
+    decided_by BIGINT REFERENCES users(id),
+    decided_at {{ts}},
+    decision_note TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX task_extensions_task ON task_extensions (task_id);
+CREATE INDEX task_extensions_pending ON task_extensions (status);
+
+-- Supervision actions: reminders (催办, automatic or by hand), supervision
+-- notices (督办单, numbered, printable as Word) and interview records (约谈).
+CREATE TABLE task_actions (
+    id {{id}},
+    task_id BIGINT NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,                        -- remind | notice | interview
+    number TEXT NOT NULL DEFAULT '',           -- 督办〔2026〕3号 for notices
+    auto BOOLEAN NOT NULL DEFAULT FALSE,
+    content TEXT NOT NULL,
+    interviewee TEXT NOT NULL DEFAULT '',      -- interviews: who was interviewed
+    held_on TEXT,                              -- interviews: date
+    dedup_key TEXT,                            -- automatic reminders: once per task, light and day
+    created_by BIGINT REFERENCES users(id),
+    created_at {{ts}} NOT NULL
+);
+CREATE INDEX task_actions_task ON task_actions (task_id, created_at);
+CREATE UNIQUE INDEX task_actions_dedup ON task_actions (dedup_key);
+
+-- The timeline: every transition and action, in words, for the task page.
+CREATE TABLE task_events (
+    id {{id}},
+    task_id BIGINT NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,                        -- create, issue, sign, report, remind, notice, interview, request, close, return, extension, light …
+    summary TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    actor_id BIGINT REFERENCES users(id),
+    actor_name TEXT NOT NULL DEFAULT '',
+    at {{ts}} NOT NULL
+);
+CREATE INDEX task_events_task ON task_events (task_id, at);
+
+-- Number sequences: 示督〔2026〕12号, 督办〔2026〕3号 — per name and year.
+CREATE TABLE number_seqs (
+    name TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    last INTEGER NOT NULL,
+    PRIMARY KEY (name, year)
+);
+
+-- One row per day with the district's counts, written by the daily light
+-- job, for the trend chart on the supervision home.
+CREATE TABLE task_daily_stats (
+    day TEXT PRIMARY KEY,
+    open_total INTEGER NOT NULL,
+    green INTEGER NOT NULL,
+    yellow INTEGER NOT NULL,
+    red INTEGER NOT NULL,
+    closed_total INTEGER NOT NULL,
+    closed_on_time INTEGER NOT NULL
+);
