@@ -101,7 +101,7 @@ func cmdDemo(ctx context.Context, args []string) error {
 		return err
 	}
 	start := time.Now()
-	res, err := demo.Build(ctx, a.Audit, scale)
+	res, err := demo.District(ctx, a, scale)
 	if err != nil {
 		a.Close()
 		return err

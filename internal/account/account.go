@@ -387,3 +387,17 @@ func truncate(s string, n int) string {
 }
 
 func idStr(id int64) string { return itoa64(id) }
+
+// ActorFor returns the actor of an active user by username, for work done
+// on a user's behalf outside a request (the demo generator replaying a
+// district's history).
+func (s *Service) ActorFor(ctx context.Context, username string) (*auth.Actor, error) {
+	u, err := s.Org.UserByName(ctx, s.DB.R, username)
+	if err != nil {
+		return nil, err
+	}
+	if !u.Active || u.Locked {
+		return nil, errs.Conflictf("用户“"+username+"”已停用或锁定", "user "+username+" is inactive or locked")
+	}
+	return actorOf(u), nil
+}

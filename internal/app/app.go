@@ -23,6 +23,8 @@ import (
 	"diaodu/internal/platform/migrate"
 	"diaodu/internal/platform/notify"
 	"diaodu/internal/platform/xlsx"
+	"diaodu/internal/reports"
+	"diaodu/internal/tasks"
 )
 
 // Version is set at build time with -ldflags "-X diaodu/internal/app.Version=…".
@@ -41,6 +43,8 @@ type App struct {
 	Calendar    *calendar.Calendar
 	Jobs        *jobs.Scheduler
 	Notify      *notify.Notifier
+	Tasks       *tasks.Service
+	Reports     *reports.Service // periodic reporting (报送) and the zero report
 	Router      *httpx.Router
 }
 
@@ -97,6 +101,39 @@ func Wire(cfg Config, d *db.DB, clk clock.Clock) (*App, error) {
 	a.Notify = notify.New(d, clk)
 	// Domain modules of issue 3 and later register here: services, importers,
 	// attachment owners and scheduled jobs.
+
+	// Scheduler and calendar administration: manual runs and calendar edits
+	// are audited; every replica refreshes its holiday calendar on each tick;
+	// under --test-clock a moved clock is noticed within seconds.
+	a.Jobs.Audit = a.Audit
+	a.Calendar.Audit, a.Calendar.Clock = a.Audit, clk
+	a.Jobs.EveryTick(a.Calendar.Refresh)
+	if cfg.TestClock {
+		a.Jobs.Tick = 2 * time.Second
+	}
+
+	// Notifications: channel edits and retries are audited; outbound
+	// messages link back with absolute URLs when --base-url is set.
+	a.Notify.Audit, a.Notify.BaseURL = a.Audit, cfg.BaseURL
+
+	// Periodic reporting (报送) and the daily zero report: reminders before
+	// each cut-off and missing detection after it, every 5 minutes (the jobs
+	// work out which cycles are due as of the run, so reruns are harmless).
+	a.Reports = reports.New(d, a.Audit, a.Calendar, a.Notify)
+	a.Notify.RegisterKind(reports.KindDue, "报送截止提醒", "Report due reminder")
+	a.Notify.RegisterKind(reports.KindMissing, "报送缺报通知", "Missing report notice")
+	a.Jobs.Register(reports.JobRemind, reports.JobRemindName, jobs.Every(5*time.Minute), a.Reports.RunReminders)
+	a.Jobs.Register(reports.JobClose, reports.JobCloseName, jobs.Every(5*time.Minute), a.Reports.RunCutoffs)
+	a.Attachments.RegisterOwner("report_submission", a.Reports.AttachmentOwner)
+
+	// Supervision (督查督办): tasks, lights, reminders; its jobs (tasks.lights
+	// every 15 minutes, tasks.remind at the configured time, tasks.stats
+	// nightly) and the attachment owners "task" and "task_source".
+	a.Tasks = tasks.New(d, a.Audit, a.Calendar, a.Notify)
+	a.Tasks.Register(a.Jobs, a.Attachments)
+	// Import of the task breakdown table (重点工作任务分解表), kind "task-breakdown".
+	a.Imports.Register(tasks.BreakdownImporter{S: a.Tasks})
+	a.Notify.RegisterKind("task.", "督查督办", "Supervision")
 
 	a.Router = httpx.NewRouter(a.Account.Authenticate)
 	a.routes()

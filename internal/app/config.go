@@ -24,6 +24,8 @@ type Config struct {
 	SecureCookie    bool
 	TrustProxy      bool
 	TestClock       bool // lets the browser tests move "now" (never in production)
+	// BaseURL is the public address, for links in outbound notifications.
+	BaseURL string
 }
 
 // Flags registers the common flags on fs, defaulting from the environment.
@@ -36,6 +38,7 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.Int64Var(&c.MaxUploadBytes, "max-upload", envInt("DIAODU_MAX_UPLOAD", 20<<20), "largest attachment in bytes (DIAODU_MAX_UPLOAD)")
 	fs.IntVar(&c.MaxImportRows, "max-import-rows", int(envInt("DIAODU_MAX_IMPORT_ROWS", 500_000)), "most rows an import may have (DIAODU_MAX_IMPORT_ROWS)")
 	fs.BoolVar(&c.SecureCookie, "secure-cookie", os.Getenv("DIAODU_SECURE_COOKIE") == "1", "mark cookies Secure, behind TLS (DIAODU_SECURE_COOKIE=1)")
+	fs.StringVar(&c.BaseURL, "base-url", env("DIAODU_BASE_URL", ""), "public address such as https://diaodu.example.gov.cn, for links in webhook messages (DIAODU_BASE_URL)")
 	fs.BoolVar(&c.TrustProxy, "trust-proxy", os.Getenv("DIAODU_TRUST_PROXY") == "1", "take client addresses from X-Forwarded-For (DIAODU_TRUST_PROXY=1)")
 }
 

@@ -29,6 +29,11 @@ func (a *App) routes() {
 	a.Imports.Routes(rt)
 	a.Audit.Routes(rt)
 	a.Attachments.Routes(rt)
+	a.Reports.Routes(rt)
+	a.Notify.Routes(rt)
+	a.Jobs.Routes(rt)
+	a.Tasks.Routes(rt)
+	a.Calendar.Routes(rt)
 	rt.Handle("GET", "/api/v1/meta", "meta", "版本、角色与单位类型", a.handleMeta, httpx.Public)
 	rt.Handle("GET", "/api/v1/overview", "meta", "工作台概览", a.handleOverview)
 	if a.Cfg.TestClock {

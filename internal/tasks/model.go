@@ -150,11 +150,16 @@ type Task struct {
 	TimeProgress     int           `json:"time_progress"` // 序时进度 0..100, share of the planned span elapsed
 	Light            string        `json:"light"`
 	LightReason      string        `json:"light_reason"`
-	DaysLeft         *int          `json:"days_left"` // working days to the deadline; negative when overdue; null without one
+	LightSince       *time.Time    `json:"light_since"`
+	Overdue          bool          `json:"overdue"`        // past the deadline and not closed (nor asked to close before it)
+	ReportMissing    bool          `json:"report_missing"` // the last completed report cycle went unreported
+	DaysLeft         *int          `json:"days_left"`      // working days to the deadline; negative when overdue; null without one
 	SignDue          calendar.Date `json:"sign_due"`
 	IssuedAt         *time.Time    `json:"issued_at"`
 	SignedAt         *time.Time    `json:"signed_at"`
+	RequestedAt      *time.Time    `json:"requested_at"`
 	ClosedAt         *time.Time    `json:"closed_at"`
+	ClosedOnTime     *bool         `json:"closed_on_time"`
 	LastReportAt     *time.Time    `json:"last_report_at"`
 	SubtaskCount     int           `json:"subtask_count"`
 	CreatedAt        time.Time     `json:"created_at"`
@@ -284,6 +289,31 @@ type Action struct {
 	CreatedAt   time.Time     `json:"created_at"`
 }
 
+// Completion is a completion request (申请办结) and how it ended.
+type Completion struct {
+	ID          int64      `json:"id"`
+	Summary     string     `json:"summary"`
+	FileIDs     []int64    `json:"file_ids"`
+	RequestedBy string     `json:"requested_by"`
+	RequestedAt time.Time  `json:"requested_at"`
+	Outcome     string     `json:"outcome"` // "" pending | closed | returned
+	DecidedBy   string     `json:"decided_by"`
+	DecidedAt   *time.Time `json:"decided_at"`
+	Note        string     `json:"note"` // the return reason or the closing note
+}
+
+// File is an attachment of a task, as the attachments endpoints serve it.
+type File struct {
+	ID          int64     `json:"id"`
+	Name        string    `json:"name"`
+	Size        int64     `json:"size"`
+	ContentType string    `json:"content_type"`
+	URL         string    `json:"url"`
+	ThumbURL    string    `json:"thumb_url,omitempty"`
+	UploadedBy  string    `json:"uploaded_by"`
+	CreatedAt   time.Time `json:"created_at"`
+}
+
 // Event is a line of the task's timeline.
 type Event struct {
 	Kind    string    `json:"kind"`
@@ -302,6 +332,8 @@ type TaskDetail struct {
 	Coordination []Coordination `json:"coordination"`
 	Extensions   []Extension    `json:"extensions"`
 	Actions      []Action       `json:"actions"`
+	Completions  []Completion   `json:"completions"`
+	Files        []File         `json:"files"` // attachments of the task (evidence, photos)
 	Timeline     []Event        `json:"timeline"`
 	// Can lists what the acting user may do now: "edit", "issue", "sign",
 	// "report", "request", "close", "return", "extend", "split", "remind",
@@ -318,6 +350,7 @@ type Settings struct {
 	LagPercent       int    `json:"lag_percent"`       // yellow when progress trails the time-sequence by more than this (20)
 	RemindAt         string `json:"remind_at"`         // daily reminder time "09:00"
 	CoordinationDays int    `json:"coordination_days"` // working days to answer a coordination item (5)
+	OfficeName       string `json:"office_name"`       // who signs notices; "" = the district's name + 委督查室
 }
 
 // DefaultSettings apply until the supervision office changes them.

@@ -26,7 +26,8 @@ CREATE TABLE tasks (
     source_id BIGINT REFERENCES task_sources(id),
     number TEXT NOT NULL DEFAULT '',           -- 示督〔2026〕12号; subtasks: parent's number + "-2"
     year INTEGER NOT NULL,
-    seq INTEGER NOT NULL DEFAULT 0,            -- per year among top-level tasks; subtasks per parent
+    seq INTEGER NOT NULL DEFAULT 0,            -- per year among top-level tasks; subtasks: the parent's
+    sub_seq INTEGER NOT NULL DEFAULT 0,        -- subtasks: n of "-n" among the parent's subtasks
     title TEXT NOT NULL,
     requirements TEXT NOT NULL DEFAULT '',
     kind TEXT NOT NULL,                        -- once | periodic | longterm
@@ -49,23 +50,31 @@ CREATE TABLE tasks (
     closed_at {{ts}},
     closed_on_time BOOLEAN,
     last_report_at {{ts}},
+    last_cycle_end TEXT,                       -- cycle_end of the latest report: missing-report check without a scan
+    overdue BOOLEAN NOT NULL DEFAULT FALSE,    -- set with the light: past the deadline and not closed
+    report_missing BOOLEAN NOT NULL DEFAULT FALSE, -- set with the light: the last completed cycle went unreported
     created_by BIGINT REFERENCES users(id),
     created_at {{ts}} NOT NULL,
     updated_at {{ts}} NOT NULL
 );
 CREATE UNIQUE INDEX tasks_number ON tasks (number) WHERE number <> '';
-CREATE INDEX tasks_parent ON tasks (parent_id);
+CREATE INDEX tasks_parent ON tasks (parent_id, deadline);
 CREATE INDEX tasks_source ON tasks (source_id);
 CREATE INDEX tasks_unit ON tasks (lead_unit_path, status);
 CREATE INDEX tasks_light ON tasks (light, status);
 CREATE INDEX tasks_status ON tasks (status, deadline);
 CREATE INDEX tasks_deadline ON tasks (deadline);
-CREATE INDEX tasks_year ON tasks (year, seq);
+CREATE INDEX tasks_year ON tasks (year, seq, sub_seq);
+CREATE INDEX tasks_kind ON tasks (kind);
+CREATE INDEX tasks_creator ON tasks (created_by);
+CREATE INDEX tasks_overdue ON tasks (deadline) WHERE overdue = TRUE;
+CREATE INDEX tasks_missing ON tasks (lead_unit_path) WHERE report_missing = TRUE;
 
 -- Lead leaders (牵头领导), co-units (配合单位) and tags.
 CREATE TABLE task_leaders (
     task_id BIGINT NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
     user_id BIGINT NOT NULL REFERENCES users(id),
+    sort_order INTEGER NOT NULL DEFAULT 0,     -- the first leader owns coordination items
     PRIMARY KEY (task_id, user_id)
 );
 CREATE INDEX task_leaders_user ON task_leaders (user_id);
@@ -73,9 +82,12 @@ CREATE INDEX task_leaders_user ON task_leaders (user_id);
 CREATE TABLE task_co_units (
     task_id BIGINT NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
     unit_id BIGINT NOT NULL REFERENCES units(id),
+    unit_path {{bintext}} NOT NULL,            -- copy of units.path: co-unit scope without a join
+    sort_order INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (task_id, unit_id)
 );
 CREATE INDEX task_co_units_unit ON task_co_units (unit_id);
+CREATE INDEX task_co_units_path ON task_co_units (unit_path, task_id);
 
 CREATE TABLE task_tags (
     task_id BIGINT NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
@@ -107,6 +119,7 @@ CREATE TABLE task_reports (
     content TEXT NOT NULL,
     percent INTEGER NOT NULL,
     problems TEXT NOT NULL DEFAULT '',
+    file_ids TEXT NOT NULL DEFAULT '',         -- "12,15": attachments of the task
     unit_id BIGINT NOT NULL REFERENCES units(id),
     reported_by BIGINT REFERENCES users(id),
     created_at {{ts}} NOT NULL,
@@ -131,6 +144,8 @@ CREATE TABLE task_coordination (
 );
 CREATE INDEX task_coordination_task ON task_coordination (task_id);
 CREATE INDEX task_coordination_owner ON task_coordination (owner_id, status);
+CREATE INDEX task_coordination_status ON task_coordination (status, due_on);
+CREATE INDEX task_coordination_report ON task_coordination (report_id);
 
 -- Extension requests (延期申请) and their decisions.
 CREATE TABLE task_extensions (
@@ -149,6 +164,22 @@ CREATE TABLE task_extensions (
 CREATE INDEX task_extensions_task ON task_extensions (task_id);
 CREATE INDEX task_extensions_pending ON task_extensions (status);
 
+-- Completion requests (申请办结) with their evidence, and how each ended:
+-- closed (销号) or returned (退回) with the reason.
+CREATE TABLE task_completions (
+    id {{id}},
+    task_id BIGINT NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
+    summary TEXT NOT NULL,
+    file_ids TEXT NOT NULL DEFAULT '',
+    requested_by BIGINT REFERENCES users(id),
+    requested_at {{ts}} NOT NULL,
+    outcome TEXT NOT NULL DEFAULT '',          -- '' (pending) | closed | returned
+    decided_by BIGINT REFERENCES users(id),
+    decided_at {{ts}},
+    note TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX task_completions_task ON task_completions (task_id);
+
 -- Supervision actions: reminders (催办, automatic or by hand), supervision
 -- notices (督办单, numbered, printable as Word) and interview records (约谈).
 CREATE TABLE task_actions (
@@ -160,6 +191,9 @@ CREATE TABLE task_actions (
     content TEXT NOT NULL,
     interviewee TEXT NOT NULL DEFAULT '',      -- interviews: who was interviewed
     held_on TEXT,                              -- interviews: date
+    problem TEXT NOT NULL DEFAULT '',          -- notices: why (the light's reason when issued)
+    reply_by TEXT,                             -- notices: the unit answers by this day
+    doc TEXT NOT NULL DEFAULT '',              -- notices: the document's fields as issued (JSON)
     dedup_key TEXT,                            -- automatic reminders: once per task, light and day
     created_by BIGINT REFERENCES users(id),
     created_at {{ts}} NOT NULL
@@ -188,14 +222,19 @@ CREATE TABLE number_seqs (
     PRIMARY KEY (name, year)
 );
 
--- One row per day with the district's counts, written by the daily light
--- job, for the trend chart on the supervision home.
+-- One row per day and lead unit with the counts, written by the daily
+-- stats job, for the trend chart on the supervision home; per unit so a
+-- town's home page shows its own trend.
 CREATE TABLE task_daily_stats (
-    day TEXT PRIMARY KEY,
+    day TEXT NOT NULL,
+    unit_id BIGINT NOT NULL REFERENCES units(id),
+    unit_path {{bintext}} NOT NULL,
     open_total INTEGER NOT NULL,
     green INTEGER NOT NULL,
     yellow INTEGER NOT NULL,
     red INTEGER NOT NULL,
     closed_total INTEGER NOT NULL,
-    closed_on_time INTEGER NOT NULL
+    closed_on_time INTEGER NOT NULL,
+    PRIMARY KEY (day, unit_id)
 );
+CREATE INDEX task_daily_stats_path ON task_daily_stats (unit_path, day);

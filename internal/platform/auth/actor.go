@@ -139,6 +139,57 @@ const (
 	UploadFiles  Permission = "files.upload"
 )
 
+// Periodic reporting (报送, internal/reports).
+const (
+	ViewReports   Permission = "reports.view"   // obligations that include a unit in scope, and their submissions
+	ManageReports Permission = "reports.manage" // create and edit obligations (district-wide)
+	SubmitReports Permission = "reports.submit" // report for one's own unit (field users: village units only)
+)
+
+// Notifications (internal/platform/notify): webhook channels, the delivery
+// log and the SMS setting carry robot URLs and secrets, so only
+// administrators see them. Every signed-in user reads their own inbox
+// without a permission.
+const ManageNotify Permission = "notify.manage"
+
+func init() { grants[ManageNotify] = []Role{Admin} }
+
+// Scheduler and working-day calendar (internal/platform/jobs, calendar):
+// the supervision office watches the jobs, only administrators run them by
+// hand or edit the holiday calendar; everyone signed in reads the calendar.
+const (
+	ViewJobs       Permission = "jobs.view"
+	RunJobs        Permission = "jobs.run"
+	ManageCalendar Permission = "calendar.manage"
+)
+
+func init() {
+	grants[ViewJobs] = []Role{Admin, Supervisor}
+	grants[RunJobs] = []Role{Admin}
+	grants[ManageCalendar] = []Role{Admin}
+}
+
+// Supervision (internal/tasks). Scope rules on top of these: unit roles act
+// on tasks whose lead unit lies in their subtree (co-units only read), and a
+// coordination item is answered by its owner whatever the role.
+const (
+	ViewTasks          Permission = "tasks.view"       // tasks, sources, home, my work
+	ManageTasks        Permission = "tasks.manage"     // sources, create, issue, edit, close, return, extensions, notices, interviews, settings
+	HandleTasks        Permission = "tasks.handle"     // lead unit: sign, request completion, extension, split, milestones
+	ReportTasks        Permission = "tasks.report"     // lead unit (and its villages): progress reports
+	RemindTasks        Permission = "tasks.remind"     // reminders by hand
+	AnswerCoordination Permission = "tasks.coordinate" // answer any coordination item (owners answer their own)
+)
+
+func init() {
+	grants[ViewTasks] = []Role{Admin, Supervisor, Leader, UnitAdmin, Staff, Field}
+	grants[ManageTasks] = []Role{Admin, Supervisor}
+	grants[HandleTasks] = []Role{UnitAdmin}
+	grants[ReportTasks] = []Role{UnitAdmin, Staff, Field}
+	grants[RemindTasks] = []Role{Admin, Supervisor, Leader}
+	grants[AnswerCoordination] = []Role{Admin, Supervisor}
+}
+
 // grants is the permission table: who may do what. Scope (which units)
 // is checked separately by InScope.
 var grants = map[Permission][]Role{
@@ -150,6 +201,11 @@ var grants = map[Permission][]Role{
 	ViewAudit:    {Admin, Supervisor, UnitAdmin},
 	VerifyAudit:  {Admin},
 	UploadFiles:  {Admin, Supervisor, Leader, UnitAdmin, Staff, Field, Judge},
+
+	// Periodic reporting (报送, internal/reports).
+	ViewReports:   {Admin, Supervisor, Leader, UnitAdmin, Staff, Field},
+	ManageReports: {Admin, Supervisor},
+	SubmitReports: {UnitAdmin, Staff, Field},
 }
 
 // Can tells whether the actor's roles grant p.

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"time"
 
+	"diaodu/internal/platform/audit"
+	"diaodu/internal/platform/clock"
 	"diaodu/internal/platform/db"
 )
 
@@ -33,6 +35,10 @@ type Day struct {
 // exceptions. The zero value treats every Monday–Friday as a working day.
 type Calendar struct {
 	DB *db.DB
+	// Audit and Clock serve the administration endpoints (admin.go): edits
+	// are audited, and "this year" is the clock's.
+	Audit *audit.Log
+	Clock clock.Clock
 
 	mu      sync.RWMutex
 	days    map[Date]Kind

@@ -14,6 +14,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -44,6 +45,18 @@ type Importer interface {
 	// Apply checks every row against the database and writes them inside w;
 	// it returns every bad cell (and writes nothing) or the counts.
 	Apply(ctx context.Context, w *audit.W, t *xlsx.Table, progress func(done int)) (Result, []xlsx.CellError, error)
+}
+
+// ParamImporter is an Importer that takes parameters sent with the file
+// (multipart form fields besides "file"), such as the meeting the tasks of a
+// breakdown table come from. Its Apply is not called; ApplyParams is.
+type ParamImporter interface {
+	Importer
+	// Params checks the form fields before the job starts (an error such as
+	// errs.Fields refuses the upload, 422) and returns what ApplyParams gets.
+	Params(ctx context.Context, a *auth.Actor, form url.Values) (any, error)
+	// ApplyParams is Apply with the checked parameters.
+	ApplyParams(ctx context.Context, w *audit.W, t *xlsx.Table, params any, progress func(done int)) (Result, []xlsx.CellError, error)
 }
 
 // Job is an import as the client sees it.
@@ -90,6 +103,12 @@ func (s *Service) Wait() { s.wg.Wait() }
 
 // Start keeps the upload, records the job and runs it in the background.
 func (s *Service) Start(ctx context.Context, a *auth.Actor, kind, fileName string, data []byte) (*Job, error) {
+	return s.StartWith(ctx, a, kind, fileName, data, nil)
+}
+
+// StartWith is Start with the form fields sent beside the file, which a
+// ParamImporter checks before the job starts; other importers ignore them.
+func (s *Service) StartWith(ctx context.Context, a *auth.Actor, kind, fileName string, data []byte, form url.Values) (*Job, error) {
 	imp, ok := s.importers[kind]
 	if !ok {
 		return nil, errs.ErrNotFound
@@ -99,6 +118,13 @@ func (s *Service) Start(ctx context.Context, a *auth.Actor, kind, fileName strin
 	}
 	if len(data) == 0 {
 		return nil, errs.New(errs.Validation, "上传的文件是空的", "the uploaded file is empty")
+	}
+	var params any
+	if pi, ok := imp.(ParamImporter); ok {
+		var err error
+		if params, err = pi.Params(ctx, a, form); err != nil {
+			return nil, err
+		}
 	}
 	job := &Job{Kind: kind, FileName: files.SafeName(fileName), Status: "running", Phase: "reading", UserID: a.UserID,
 		TokenID: a.TokenID, Errors: []xlsx.CellError{}}
@@ -127,7 +153,7 @@ func (s *Service) Start(ctx context.Context, a *auth.Actor, kind, fileName strin
 	snapshot := *job
 	go func() {
 		defer s.wg.Done()
-		s.run(context.WithoutCancel(ctx), a, imp, job, data)
+		s.run(context.WithoutCancel(ctx), a, imp, params, job, data)
 	}()
 	return &snapshot, nil
 }
@@ -143,7 +169,7 @@ func (s *Service) update(job *Job, fn func(j *Job)) {
 	fn(job)
 }
 
-func (s *Service) run(ctx context.Context, a *auth.Actor, imp Importer, job *Job, data []byte) {
+func (s *Service) run(ctx context.Context, a *auth.Actor, imp Importer, params any, job *Job, data []byte) {
 	t, cellErrs, err := xlsx.Read(bytes.NewReader(data), int64(len(data)), imp.Spec(), s.Limits, func(done, total int) {
 		s.update(job, func(j *Job) { j.Done, j.Total = done, total })
 	})
@@ -152,9 +178,17 @@ func (s *Service) run(ctx context.Context, a *auth.Actor, imp Importer, job *Job
 	}
 	if err == nil && len(cellErrs) == 0 {
 		err = s.Audit.Write(ctx, a, func(w *audit.W) error {
-			res, bad, err := imp.Apply(ctx, w, t, func(done int) {
+			progress := func(done int) {
 				s.update(job, func(j *Job) { j.Done, j.Phase = done, "writing" })
-			})
+			}
+			var res Result
+			var bad []xlsx.CellError
+			var err error
+			if pi, ok := imp.(ParamImporter); ok {
+				res, bad, err = pi.ApplyParams(ctx, w, t, params, progress)
+			} else {
+				res, bad, err = imp.Apply(ctx, w, t, progress)
+			}
 			if err != nil {
 				return err
 			}
@@ -308,7 +342,11 @@ func (s *Service) handleStart(kind string) httpx.HandlerFunc {
 		if int64(len(data)) > limit {
 			return errs.New(errs.TooLarge, fmt.Sprintf("文件超过 %d MB 上限", limit>>20), fmt.Sprintf("the file exceeds %d MB", limit>>20))
 		}
-		job, err := s.Start(r.Context(), a, kind, hdr.Filename, data)
+		var form url.Values
+		if r.MultipartForm != nil {
+			form = r.MultipartForm.Value
+		}
+		job, err := s.StartWith(r.Context(), a, kind, hdr.Filename, data, form)
 		if err != nil {
 			return err
 		}

@@ -216,6 +216,12 @@ const maxSerial = 2958465
 
 var textDate = regexp.MustCompile(`^(\d{4})\s*(?:年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?|([-/.])\s*(\d{1,2})\s*([-/.])\s*(\d{1,2}))(?:[ T]\d{1,2}:\d{1,2}(?::\d{1,2}(?:\.\d+)?)?)?$`)
 
+// DateValue reads a date the way a Date column does: s is a cleaned cell
+// value such as an Excel serial (the raw value of a date cell), 20260930,
+// 2026年9月30日, 2026-9-30, 2026/9/30 or 2026.9.30. It returns YYYY-MM-DD.
+// Importers use it for columns that mix dates with words (完成时限).
+func DateValue(s string, date1904 bool) (string, bool) { return parseDate(s, date1904) }
+
 // parseDate accepts a serial number (the raw value of a date cell),
 // YYYYMMDD, and YYYY年M月D日, YYYY-M-D, YYYY/M/D, YYYY.M.D with an optional
 // time; it returns YYYY-MM-DD of a real calendar date.

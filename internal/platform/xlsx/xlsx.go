@@ -44,6 +44,12 @@ type Column struct {
 type Spec struct {
 	Name    string // e.g. "单位"
 	Columns []Column
+	// Heading, when set, recognises rows within the data that are not
+	// records but headings over the rows below them, such as a section
+	// row "一、项目建设" in a task breakdown table. Such rows skip the
+	// cell checks (a heading has no unit or deadline) and come back with
+	// Row.Heading set. It sees the row's values as Read normalized them.
+	Heading func(values map[string]string) bool
 }
 
 // Limits bound what an upload may cost.
@@ -75,8 +81,9 @@ func (l Limits) orDefaults() Limits {
 // Row is one data row. Values holds normalized values by Column.Key; empty
 // cells and columns absent from the sheet have no entry.
 type Row struct {
-	Num    int // 1-based row number in the sheet, as Excel shows it
-	Values map[string]string
+	Num     int // 1-based row number in the sheet, as Excel shows it
+	Values  map[string]string
+	Heading bool // Spec.Heading recognised the row
 }
 
 // Table is the result of Read.
@@ -85,6 +92,9 @@ type Table struct {
 	HeaderRow int      // 1-based, last header row
 	Missing   []string // keys of optional columns not found in the sheet
 	Rows      []Row
+	// Date1904 tells that the workbook counts date serials from 1904, for
+	// importers that read dates out of Text columns with DateValue.
+	Date1904 bool
 }
 
 // CellError is one validation problem. Message names the column but not the
@@ -156,7 +166,7 @@ func Read(r io.ReaderAt, size int64, spec Spec, lim Limits, progress func(done, 
 	}
 
 	p := newParser(spec, hm.cols, b.loc.date1904)
-	t := &Table{Spec: spec, HeaderRow: head[hm.row].num, Missing: p.missing()}
+	t := &Table{Spec: spec, HeaderRow: head[hm.row].num, Missing: p.missing(), Date1904: b.loc.date1904}
 	var errs []CellError
 	report := func() {
 		if progress != nil {
@@ -175,8 +185,11 @@ func Read(r io.ReaderAt, size int64, spec Spec, lim Limits, progress func(done, 
 			return fileErr(fmt.Sprintf("more than %d data rows", lim.MaxRows),
 				"数据行数超过上限：最多允许 %d 行，请拆分后分批导入", lim.MaxRows)
 		}
-		t.Rows = append(t.Rows, Row{Num: row.num, Values: vals})
-		errs = append(errs, rowErrs...)
+		heading := spec.Heading != nil && spec.Heading(vals)
+		t.Rows = append(t.Rows, Row{Num: row.num, Values: vals, Heading: heading})
+		if !heading {
+			errs = append(errs, rowErrs...)
+		}
 		return nil
 	}
 	for _, row := range head[hm.row+1:] {

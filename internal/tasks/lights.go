@@ -1,0 +1,475 @@
+package tasks
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"diaodu/internal/platform/audit"
+	"diaodu/internal/platform/auth"
+	"diaodu/internal/platform/calendar"
+	"diaodu/internal/platform/db"
+)
+
+// Lights are computed in Go from the stored task row and its open
+// milestones, and stored (light, light_reason, overdue, report_missing) so
+// lists filter by them. They are recomputed in the transaction of every
+// change to a task, and for all tasks by the tasks.lights job.
+
+// lightState is what a light depends on.
+type lightState struct {
+	ID           int64
+	Status       string
+	StartOn      calendar.Date
+	Deadline     calendar.Date
+	SignDue      calendar.Date
+	LastCycleEnd calendar.Date
+	ReportCycle  string
+	Progress     int
+	RequestedAt  time.Time // zero: no completion request pending
+	Milestones   []openMilestone
+}
+
+type openMilestone struct {
+	Name string
+	Due  calendar.Date
+}
+
+// verdict is a computed light.
+type verdict struct {
+	Light, Reason    string
+	Overdue, Missing bool
+}
+
+// workdayCounter counts working days; *calendar.Calendar is one, and
+// workdayIndex a faster one for bulk work.
+type workdayCounter interface {
+	WorkdaysBetween(from, to calendar.Date) int
+}
+
+// open tells whether a task is live work (not a draft, not closed).
+func open(status string) bool { return status != StatusDraft && status != StatusClosed }
+
+// timeProgress is 序时进度: the share of the planned span start..deadline
+// (calendar days, both ends included) elapsed by the end of day.
+func timeProgress(start, deadline, day calendar.Date) int {
+	if start.IsZero() || deadline.IsZero() || day.Before(start) {
+		return 0
+	}
+	span, elapsed := start.DaysUntil(deadline)+1, start.DaysUntil(day)+1
+	if span <= 0 || elapsed >= span {
+		return 100
+	}
+	return elapsed * 100 / span
+}
+
+// cycleLabel names a report cycle for people: "9月第2周" (a week belongs to
+// the month of its Thursday), "9月7日至9月20日", "9月".
+func cycleLabel(p calendar.Period, start, end calendar.Date) string {
+	switch p {
+	case calendar.Weekly:
+		th := start.AddDays(3)
+		return fmt.Sprintf("%d月第%d周", th.Month(), (th.Day()-1)/7+1)
+	case calendar.Monthly:
+		return fmt.Sprintf("%d月", start.Month())
+	}
+	return md(start) + "至" + md(end)
+}
+
+// lastDueCycle returns the last completed report cycle a task owes a report
+// for on day, or false when none is owed yet.
+func lastDueCycle(t *lightState, day calendar.Date) (start, end calendar.Date, ok bool) {
+	p := calendar.Period(t.ReportCycle)
+	if !calendar.ValidPeriod(p) || t.StartOn.IsZero() {
+		return start, end, false
+	}
+	cur, _ := calendar.CycleOf(p, t.StartOn, day)
+	end = cur.AddDays(-1)
+	start, _ = calendar.CycleOf(p, t.StartOn, end)
+	// Owed once the unit has had the whole signing window inside it.
+	if end.Before(t.StartOn) || (!t.SignDue.IsZero() && end.Before(t.SignDue)) {
+		return start, end, false
+	}
+	return start, end, true
+}
+
+// judge computes a task's light on the day of now. Reasons come most severe
+// first: red ones (overdue, overdue milestones, a missing report), then
+// yellow ones (deadline or milestone near, lagging the time-sequence,
+// unsigned past the signing window).
+func (st Settings) judge(t *lightState, now time.Time, wd workdayCounter) verdict {
+	if !open(t.Status) {
+		return verdict{Light: LightNone}
+	}
+	day := today(now)
+	var reds, yellows []string
+	v := verdict{}
+	hasDeadline := !t.Deadline.IsZero()
+	requested := t.Status == StatusRequested && !t.RequestedAt.IsZero()
+	if hasDeadline && !now.Before(t.Deadline.End()) && !(requested && t.RequestedAt.Before(t.Deadline.End())) {
+		v.Overdue = true
+		if n := wd.WorkdaysBetween(t.Deadline, day); n > 0 {
+			reds = append(reds, fmt.Sprintf("已逾期%d个工作日（完成时限%s）", n, md(t.Deadline)))
+		} else {
+			reds = append(reds, fmt.Sprintf("已超过完成时限（%s）", md(t.Deadline)))
+		}
+	}
+	if requested { // the unit says it is done: only lateness counts while the office reviews
+		return st.finish(v, reds, yellows)
+	}
+	if hasDeadline && !v.Overdue {
+		if n := wd.WorkdaysBetween(day, t.Deadline); n <= st.WarnDays {
+			switch {
+			case t.Deadline == day:
+				yellows = append(yellows, fmt.Sprintf("今日到期（完成时限%s）", md(t.Deadline)))
+			case n <= 0:
+				yellows = append(yellows, fmt.Sprintf("距完成时限（%s）已无工作日", md(t.Deadline)))
+			default:
+				yellows = append(yellows, fmt.Sprintf("距完成时限仅剩%d个工作日（%s）", n, md(t.Deadline)))
+			}
+		}
+	}
+	var lateMs, nearMs []string
+	for _, m := range t.Milestones {
+		switch {
+		case day.After(m.Due):
+			if n := wd.WorkdaysBetween(m.Due, day); n > 0 {
+				lateMs = append(lateMs, fmt.Sprintf("节点'%s'已逾期%d个工作日", m.Name, n))
+			} else {
+				lateMs = append(lateMs, fmt.Sprintf("节点'%s'已超过计划日期（%s）", m.Name, md(m.Due)))
+			}
+		case wd.WorkdaysBetween(day, m.Due) <= st.WarnDays:
+			switch n := wd.WorkdaysBetween(day, m.Due); {
+			case m.Due == day:
+				nearMs = append(nearMs, fmt.Sprintf("节点'%s'今日到期", m.Name))
+			case n <= 0:
+				nearMs = append(nearMs, fmt.Sprintf("节点'%s'距计划日期（%s）已无工作日", m.Name, md(m.Due)))
+			default:
+				nearMs = append(nearMs, fmt.Sprintf("节点'%s'距计划日期仅剩%d个工作日", m.Name, n))
+			}
+		}
+	}
+	reds = append(reds, lateMs...)
+	if start, end, ok := lastDueCycle(t, day); ok && (t.LastCycleEnd.IsZero() || t.LastCycleEnd.Before(end)) {
+		v.Missing = true
+		reds = append(reds, "缺报："+cycleLabel(calendar.Period(t.ReportCycle), start, end)+"进展未报送")
+	}
+	yellows = append(yellows, nearMs...)
+	if hasDeadline && !v.Overdue {
+		if tp := timeProgress(t.StartOn, t.Deadline, day); tp-t.Progress > st.LagPercent {
+			yellows = append(yellows, fmt.Sprintf("进度滞后序时%d个百分点（完成进度%d%%，序时进度%d%%）", tp-t.Progress, t.Progress, tp))
+		}
+	}
+	if t.Status == StatusIssued && !t.SignDue.IsZero() && day.After(t.SignDue) {
+		yellows = append(yellows, fmt.Sprintf("超过签收时限（%s）未签收", md(t.SignDue)))
+	}
+	return st.finish(v, reds, yellows)
+}
+
+func (Settings) finish(v verdict, reds, yellows []string) verdict {
+	switch {
+	case len(reds) > 0:
+		v.Light = LightRed
+	case len(yellows) > 0:
+		v.Light = LightYellow
+	default:
+		v.Light = LightGreen
+	}
+	v.Reason = strings.Join(append(reds, yellows...), "；")
+	return v
+}
+
+// workdayIndex answers WorkdaysBetween from a prefix sum over a window of
+// days, so judging 50,000 tasks does not walk the calendar day by day.
+type workdayIndex struct {
+	cal  *calendar.Calendar
+	from calendar.Date
+	cum  []int32 // cum[i]: working days in from+1 … from+i
+}
+
+func newWorkdayIndex(cal *calendar.Calendar, center calendar.Date, radius int) *workdayIndex {
+	x := &workdayIndex{cal: cal, from: center.AddDays(-radius), cum: make([]int32, 2*radius+1)}
+	for i := 1; i < len(x.cum); i++ {
+		x.cum[i] = x.cum[i-1]
+		if cal.IsWorkday(x.from.AddDays(i)) {
+			x.cum[i]++
+		}
+	}
+	return x
+}
+
+func (x *workdayIndex) WorkdaysBetween(a, b calendar.Date) int {
+	ia, ib := x.from.DaysUntil(a), x.from.DaysUntil(b)
+	if ia < 0 || ib < 0 || ia >= len(x.cum) || ib >= len(x.cum) {
+		return x.cal.WorkdaysBetween(a, b)
+	}
+	return int(x.cum[ib] - x.cum[ia])
+}
+
+// stored is a task's light as stored, to write only what changed.
+type stored struct {
+	lightState
+	verdict
+}
+
+const lightCols = `t.id, t.status, t.start_on, t.deadline, t.sign_due, t.last_cycle_end, t.report_cycle, t.progress,
+	t.requested_at, t.light, t.light_reason, t.overdue, t.report_missing`
+
+func scanLight(rows interface{ Scan(...any) error }) (*stored, error) {
+	var x stored
+	var req nullTime
+	if err := rows.Scan(&x.ID, &x.Status, &x.StartOn, &x.Deadline, &x.SignDue, &x.LastCycleEnd, &x.ReportCycle, &x.Progress,
+		&req, &x.Light, &x.Reason, &x.Overdue, &x.Missing); err != nil {
+		return nil, err
+	}
+	x.RequestedAt = req.T
+	return &x, nil
+}
+
+// loadLights reads tasks by a condition and attaches their open
+// milestones due by horizon (zero: all).
+func loadLights(ctx context.Context, q querier, where string, args []any, horizon calendar.Date) ([]*stored, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+lightCols+` FROM tasks t WHERE `+where, args...)
+	if err != nil {
+		return nil, err
+	}
+	var out []*stored
+	byID := map[int64]*stored{}
+	for rows.Next() {
+		x, err := scanLight(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out = append(out, x)
+		byID[x.ID] = x
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return out, nil
+	}
+	mq := `SELECT m.task_id, m.name, m.due_on FROM task_milestones m JOIN tasks t ON t.id = m.task_id
+		WHERE m.done_on IS NULL AND ` + where
+	margs := append([]any(nil), args...)
+	if !horizon.IsZero() {
+		a := db.Args(margs)
+		mq += " AND m.due_on <= " + a.Add(horizon)
+		margs = a
+	}
+	mrows, err := q.QueryContext(ctx, mq+` ORDER BY m.task_id, m.due_on, m.sort_order`, margs...)
+	if err != nil {
+		return nil, err
+	}
+	defer mrows.Close()
+	for mrows.Next() {
+		var id int64
+		var m openMilestone
+		if err := mrows.Scan(&id, &m.Name, &m.Due); err != nil {
+			return nil, err
+		}
+		if x := byID[id]; x != nil {
+			x.Milestones = append(x.Milestones, m)
+		}
+	}
+	return out, mrows.Err()
+}
+
+// change is a light to write.
+type change struct {
+	ID       int64
+	Old, New verdict
+}
+
+// diff judges every task and returns those whose stored light differs.
+func (st Settings) diff(xs []*stored, now time.Time, wd workdayCounter) []change {
+	var out []change
+	for _, x := range xs {
+		v := st.judge(&x.lightState, now, wd)
+		if v != x.verdict {
+			out = append(out, change{ID: x.ID, Old: x.verdict, New: v})
+		}
+	}
+	return out
+}
+
+// lightBatch bounds the rows of one UPDATE … FROM (VALUES …).
+const lightBatch = 500
+
+// writeLights stores changed lights in batched UPDATEs; a task whose colour
+// changed gets light_since and a timeline line.
+func writeLights(ctx context.Context, w *audit.W, cs []change) error {
+	var colour, reasonOnly []change
+	for _, c := range cs {
+		if c.Old.Light != c.New.Light {
+			colour = append(colour, c)
+		} else {
+			reasonOnly = append(reasonOnly, c)
+		}
+	}
+	for _, group := range []struct {
+		cs    []change
+		since bool
+	}{{colour, true}, {reasonOnly, false}} {
+		for i := 0; i < len(group.cs); i += lightBatch {
+			batch := group.cs[i:min(i+lightBatch, len(group.cs))]
+			var args db.Args
+			vals := make([]string, len(batch))
+			for j, c := range batch {
+				vals[j] = "(CAST(" + args.Add(c.ID) + " AS BIGINT), " + args.Add(c.New.Light) + ", " + args.Add(c.New.Reason) +
+					", CAST(" + args.Add(c.New.Overdue) + " AS BOOLEAN), CAST(" + args.Add(c.New.Missing) + " AS BOOLEAN))"
+			}
+			set := `light = v.column2, light_reason = v.column3, overdue = v.column4, report_missing = v.column5`
+			if group.since {
+				set += ", light_since = " + args.Add(w.Now())
+			}
+			if _, err := w.ExecContext(ctx, `UPDATE tasks SET `+set+` FROM (VALUES `+strings.Join(vals, ", ")+
+				`) AS v WHERE tasks.id = v.column1`, args...); err != nil {
+				return fmt.Errorf("write lights: %w", err)
+			}
+		}
+	}
+	if len(colour) == 0 {
+		return nil
+	}
+	a := w.Actor()
+	rows := make([][]any, 0, len(colour))
+	for _, c := range colour {
+		if c.New.Light == LightNone {
+			continue // drafts and closed tasks: the transition's own line says it
+		}
+		rows = append(rows, []any{c.ID, "light", "亮灯：" + lightName(c.Old.Light) + "→" + lightName(c.New.Light), c.New.Reason,
+			db.NullID(a.UserID), actorName(a), w.Now()})
+	}
+	_, err := w.CopyFrom(ctx, "task_events", []string{"task_id", "kind", "summary", "note", "actor_id", "actor_name", "at"}, rows)
+	return err
+}
+
+// LightNames are the Chinese names of the lights.
+var LightNames = map[string]string{LightGreen: "绿灯", LightYellow: "黄灯", LightRed: "红灯", LightNone: "无"}
+
+func lightName(l string) string { return LightNames[l] }
+
+// relight recomputes the lights of some tasks inside a transaction that
+// changed them.
+func (s *Service) relight(ctx context.Context, w *audit.W, st Settings, ids ...int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	var args db.Args
+	xs, err := loadLights(ctx, w, "t.id IN ("+inList(&args, ids)+")", args, calendar.Date{})
+	if err != nil {
+		return err
+	}
+	return writeLights(ctx, w, st.diff(xs, w.Now(), s.Calendar))
+}
+
+// horizonDays bounds how far ahead a milestone can matter to a light: the
+// warning window in working days, with room for the longest holiday.
+func (st Settings) horizonDays() int { return 2*st.WarnDays + 14 }
+
+// RecomputeLights recomputes every task's light now (POST /supervision/lights).
+func (s *Service) RecomputeLights(ctx context.Context, a *auth.Actor) (int, error) {
+	if err := auth.Require(a, auth.ManageTasks); err != nil {
+		return 0, err
+	}
+	return s.recomputeAll(ctx, a)
+}
+
+// recomputeAll judges all live tasks from two bulk reads and writes only
+// the rows whose light or reason changed, in one transaction. A task that
+// changed between the read and the write keeps the light its own
+// transaction gave it.
+func (s *Service) recomputeAll(ctx context.Context, a *auth.Actor) (int, error) {
+	if err := s.Calendar.Refresh(ctx); err != nil {
+		return 0, err
+	}
+	st, err := s.current(ctx)
+	if err != nil {
+		return 0, err
+	}
+	now := s.Clock.Now()
+	day := today(now)
+	// Live tasks, and any stale light on a draft or closed task.
+	xs, err := loadLights(ctx, s.DB.R, `(t.status NOT IN ('draft', 'closed') OR t.light <> 'none')`, nil,
+		day.AddDays(st.horizonDays()))
+	if err != nil {
+		return 0, err
+	}
+	cs := st.diff(xs, now, newWorkdayIndex(s.Calendar, day, 800))
+	if len(cs) == 0 {
+		return 0, nil
+	}
+	// Only what the read saw: compare the inputs again inside the write.
+	byID := make(map[int64]*stored, len(xs))
+	for _, x := range xs {
+		byID[x.ID] = x
+	}
+	sort.Slice(cs, func(i, j int) bool { return cs[i].ID < cs[j].ID })
+	n := 0
+	err = s.Audit.Write(ctx, a, func(w *audit.W) error {
+		kept := cs[:0:0]
+		for i := 0; i < len(cs); i += lightBatch {
+			batch := cs[i:min(i+lightBatch, len(cs))]
+			ids := make([]int64, len(batch))
+			for j, c := range batch {
+				ids[j] = c.ID
+			}
+			var args db.Args
+			again, err := loadLights(ctx, w, "t.id IN ("+inList(&args, ids)+")", args, day.AddDays(st.horizonDays()))
+			if err != nil {
+				return err
+			}
+			same := map[int64]bool{}
+			for _, x := range again {
+				if old := byID[x.ID]; old != nil && sameInputs(old, x) {
+					same[x.ID] = true
+				}
+			}
+			for _, c := range batch {
+				if same[c.ID] {
+					kept = append(kept, c)
+				}
+			}
+		}
+		if n = len(kept); n == 0 {
+			return errNothing
+		}
+		if err := writeLights(ctx, w, kept); err != nil {
+			return err
+		}
+		counts := map[string]int{}
+		for _, c := range kept {
+			counts[c.New.Light]++
+		}
+		return w.Record(audit.Entry{Action: "task.lights", ObjectType: "task", Summary: fmt.Sprintf(
+			"重新计算亮灯：%d项任务变化（红灯%d、黄灯%d、绿灯%d）", n, counts[LightRed], counts[LightYellow], counts[LightGreen]),
+			After: map[string]any{"changed": n, "red": counts[LightRed], "yellow": counts[LightYellow], "green": counts[LightGreen]}})
+	})
+	if err == errNothing {
+		return 0, nil
+	}
+	return n, err
+}
+
+// errNothing rolls back a write that found nothing left to do.
+var errNothing = fmt.Errorf("tasks: nothing to write")
+
+// sameInputs tells whether two reads of a task would judge alike.
+func sameInputs(a, b *stored) bool {
+	if a.Status != b.Status || a.StartOn != b.StartOn || a.Deadline != b.Deadline || a.SignDue != b.SignDue ||
+		a.LastCycleEnd != b.LastCycleEnd || a.ReportCycle != b.ReportCycle || a.Progress != b.Progress ||
+		!a.RequestedAt.Equal(b.RequestedAt) || a.verdict != b.verdict || len(a.Milestones) != len(b.Milestones) {
+		return false
+	}
+	for i := range a.Milestones {
+		if a.Milestones[i] != b.Milestones[i] {
+			return false
+		}
+	}
+	return true
+}
