@@ -333,7 +333,7 @@ func (s *Service) sessionActor(ctx context.Context, token string) (*auth.Actor, 
 	var userID int64
 	var csrf string
 	var lastSeen, expires time.Time
-	err := s.DB.R.QueryRowContext(ctx, `SELECT user_id, csrf_token, last_seen_at, expires_at FROM sessions WHERE id_hash = $1`,
+	err := s.DB.Read.QueryRowContext(ctx, `SELECT user_id, csrf_token, last_seen_at, expires_at FROM sessions WHERE id_hash = $1`,
 		hashSecret(token)).Scan(&userID, &csrf, &lastSeen, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, "", nil
@@ -348,7 +348,7 @@ func (s *Service) sessionActor(ctx context.Context, token string) (*auth.Actor, 
 	if now.Sub(lastSeen) > touchEvery {
 		_, _ = s.DB.W.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2`, now, hashSecret(token))
 	}
-	u, err := s.Org.UserByID(ctx, s.DB.R, userID)
+	u, err := s.Org.UserByID(ctx, s.DB.Read, userID)
 	if err != nil {
 		return nil, "", err
 	}

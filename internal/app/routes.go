@@ -146,7 +146,17 @@ func (a *App) handleSetClock(w http.ResponseWriter, r *http.Request, ac *auth.Ac
 		return err
 	}
 	adj.Set(in.Now)
-	return a.Audit.Append(r.Context(), ac, audit.Entry{Action: "test.clock", ObjectType: "clock", Summary: "测试时钟调至 " + in.Now.String()})
+	if err := a.Audit.Append(r.Context(), ac, audit.Entry{Action: "test.clock", ObjectType: "clock", Summary: "测试时钟调至 " + in.Now.String()}); err != nil {
+		return err
+	}
+	// Run what fell due at once (lights, reminders, cut-offs), as the
+	// scheduler would on its next tick, so a browser test sees the effect.
+	ran, err := a.Jobs.RunDue(r.Context())
+	if err != nil {
+		return err
+	}
+	httpx.JSON(w, http.StatusOK, map[string]any{"now": a.Clock.Now(), "jobs_run": ran})
+	return nil
 }
 
 // Handler is the whole HTTP surface: API, metrics and the web app, behind

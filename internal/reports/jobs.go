@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"diaodu/internal/org"
 	"diaodu/internal/platform/audit"
 	"diaodu/internal/platform/auth"
 	"diaodu/internal/platform/calendar"
@@ -184,6 +185,54 @@ func (s *Service) outstanding(ctx context.Context, q querier, o *Obligation, c C
 	return out, rows.Err()
 }
 
+// fieldUsers lists the active field users of the village units among us:
+// they report for their villages, but a message to a unit reaches only its
+// unit_admin and staff users.
+func fieldUsers(ctx context.Context, q querier, us []UnitRef) (map[int64][]int64, error) {
+	var villages []int64
+	for _, u := range us {
+		if u.Kind == org.KindVillage {
+			villages = append(villages, u.ID)
+		}
+	}
+	out := map[int64][]int64{}
+	if len(villages) == 0 {
+		return out, nil
+	}
+	var args db.Args
+	rows, err := q.QueryContext(ctx, `SELECT id, unit_id FROM users WHERE active = TRUE AND unit_id IN `+inList(villages, &args)+
+		` AND ',' || roles || ',' LIKE '%,field,%'`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, unit int64
+		if err := rows.Scan(&id, &unit); err != nil {
+			return nil, err
+		}
+		out[unit] = append(out[unit], id)
+	}
+	return out, rows.Err()
+}
+
+// toUnits sends one message per unit, made by mk, to the unit and its
+// field users.
+func (s *Service) toUnits(ctx context.Context, w *audit.W, us []UnitRef, mk func(u UnitRef) notify.Message) error {
+	fields, err := fieldUsers(ctx, w, us)
+	if err != nil {
+		return err
+	}
+	for _, u := range us {
+		m := mk(u)
+		m.UnitIDs, m.UserIDs = []int64{u.ID}, fields[u.ID]
+		if err := s.send(ctx, w, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (s *Service) send(ctx context.Context, w *audit.W, m notify.Message) error {
 	if s.Notify == nil {
 		return nil
@@ -197,13 +246,13 @@ func cutoffText(o *Obligation, c Cycle) string { return c.DueOn.String() + " " +
 
 // remind notifies each unit with nothing in before the cut-off.
 func (s *Service) remind(ctx context.Context, w *audit.W, o *Obligation, c Cycle, units []UnitRef) (audit.Entry, error) {
-	for _, u := range units {
-		if err := s.send(ctx, w, notify.Message{Kind: KindDue, Title: "报送提醒：" + o.Name,
+	if err := s.toUnits(ctx, w, units, func(u UnitRef) notify.Message {
+		return notify.Message{Kind: KindDue, Title: "报送提醒：" + o.Name,
 			Body: fmt.Sprintf("请于 %s 前报送“%s”（%s）。", cutoffText(o, c), o.Name, o.ScheduleText),
-			Link: "/reports/mine", UnitIDs: []int64{u.ID}, ObjectType: "report_obligation", ObjectID: idStr(o.ID),
-			DedupKey: fmt.Sprintf("%s:%d:%s:%d", KindDue, o.ID, c.DueOn, u.ID)}); err != nil {
-			return audit.Entry{}, err
-		}
+			Link: "/reports/mine", ObjectType: "report_obligation", ObjectID: idStr(o.ID),
+			DedupKey: fmt.Sprintf("%s:%d:%s:%d", KindDue, o.ID, c.DueOn, u.ID)}
+	}); err != nil {
+		return audit.Entry{}, err
 	}
 	return audit.Entry{Action: "report.remind", ObjectType: "report_obligation", ObjectID: idStr(o.ID), UnitID: o.OwnerUnitID,
 		Summary: fmt.Sprintf("“%s” %s 截止前提醒未报单位%d个", o.Name, c.DueOn, len(units)),
@@ -240,13 +289,13 @@ func (s *Service) closeCycle(ctx context.Context, w *audit.W, o *Obligation, c C
 			"no_matters", "values_json", "submitted_by_name", "created_at", "updated_at"}, add); err != nil {
 			return audit.Entry{}, err
 		}
-		for _, u := range units {
-			if err := s.send(ctx, w, notify.Message{Kind: KindMissing, Title: "缺报：" + o.Name,
+		if err := s.toUnits(ctx, w, units, func(u UnitRef) notify.Message {
+			return notify.Message{Kind: KindMissing, Title: "缺报：" + o.Name,
 				Body: fmt.Sprintf("贵单位未在 %s 前报送“%s”，已记为缺报，请尽快补报。", cutoffText(o, c), o.Name),
-				Link: "/reports/mine", UnitIDs: []int64{u.ID}, ObjectType: "report_obligation", ObjectID: idStr(o.ID),
-				DedupKey: fmt.Sprintf("%s:%d:%s:%d", KindMissing, o.ID, c.DueOn, u.ID)}); err != nil {
-				return audit.Entry{}, err
-			}
+				Link: "/reports/mine", ObjectType: "report_obligation", ObjectID: idStr(o.ID),
+				DedupKey: fmt.Sprintf("%s:%d:%s:%d", KindMissing, o.ID, c.DueOn, u.ID)}
+		}); err != nil {
+			return audit.Entry{}, err
 		}
 		names := make([]string, 0, len(units))
 		for i, u := range units {

@@ -425,6 +425,8 @@ func (s *Service) saveIn(ctx context.Context, w *audit.W, id int64, in Obligatio
 	in.apply(o, f)
 	if in.Selector != nil {
 		o.Selector = in.Selector
+	} else if in.UnitIDs != nil { // a list chosen by hand: the old selector no longer says how it was made
+		o.Selector = nil
 	}
 	units := oldUnits
 	if id == 0 || in.UnitIDs != nil || in.Selector != nil {

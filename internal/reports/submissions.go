@@ -171,6 +171,9 @@ func (s *Service) submitIn(ctx context.Context, w *audit.W, obligationID int64, 
 			values_json, submitted_by, submitted_by_name, submitted_at, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $10) RETURNING id`,
 			o.ID, u.id, c.DueOn, c.Start, status, in.Nothing, string(vj), db.NullID(a.UserID), name, now).Scan(&id); err != nil {
+			if db.IsUniqueViolation(err) { // a colleague's submission for the same cycle got in first
+				return 0, errs.Conflictf("本单位同一周期的报送刚刚已由他人提交，请刷新后再试", "someone of your unit has just submitted this cycle; reload and try again")
+			}
 			return 0, err
 		}
 	} else if _, err := w.ExecContext(ctx, `UPDATE report_submissions SET status = $1, no_matters = $2, values_json = $3, submitted_by = $4,

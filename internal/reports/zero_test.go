@@ -207,3 +207,31 @@ func TestZeroReportDay(t *testing.T) {
 }
 
 func idStr(id int64) string { return strconv.FormatInt(id, 10) }
+
+// TestVillageReminders: field users report for their villages, so the
+// reminders and missing notices reach them too (a unit message reaches only
+// unit_admin and staff users).
+func TestVillageReminders(t *testing.T) {
+	t.Parallel()
+	testutil.EachDB(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		o := e.obligation(t, reports.ObligationInput{Name: ptr("村级巡查日报"), UnitIDs: e.units("QS-ZJ", "QS")})
+		if err := e.s.RunReminders(ctx, at("2026-11-26", 15, 30)); err != nil {
+			t.Fatal(err)
+		}
+		if got := e.inbox(t, o.ID); !slices.Equal(got, []string{"qs_admin:report.due", "qs_staff:report.due", "zj_field:report.due"}) {
+			t.Fatalf("reminders %v", got)
+		}
+		if _, err := e.s.Submit(ctx, e.user("zj_field"), o.ID, reports.SubmissionInput{DueOn: calendar.MustDate("2026-11-26"),
+			Values: map[string]any{"amount": 2}}); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.s.RunCutoffs(ctx, at("2026-11-26", 17, 0)); err != nil {
+			t.Fatal(err)
+		}
+		got := e.inbox(t, o.ID)
+		if slices.Contains(got, "zj_field:report.missing") || !slices.Contains(got, "qs_admin:report.missing") {
+			t.Fatalf("after the cut-off %v", got)
+		}
+	})
+}

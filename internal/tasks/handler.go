@@ -47,7 +47,7 @@ func (s *Service) Routes(rt *httpx.Router) {
 	rt.Handle("POST", "/api/v1/tasks/{id}/notices", tt, "下发督办单", s.handleAction(ActionNotice))
 	rt.Handle("POST", "/api/v1/tasks/{id}/interviews", tt, "约谈记录", s.handleAction(ActionInterview))
 	rt.Handle("GET", "/api/v1/task-actions/{id}/document", tt, "督办单 Word 文件", s.handleNoticeDocument,
-		httpx.Produces("application/vnd.openxmlformats-officedocument.wordprocessingml.document"))
+		httpx.Produces(docxType))
 	rt.Handle("GET", "/api/v1/task-coordination", tt, "协调事项", s.handleListCoordination, httpx.Query("status", "mine", "task_id", "page", "page_size"))
 	rt.Handle("POST", "/api/v1/task-coordination/{id}/answer", tt, "答复协调事项", s.handleAnswer)
 

@@ -3,7 +3,7 @@ package tasks
 import (
 	"context"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -212,16 +212,17 @@ func (x *workdayIndex) WorkdaysBetween(a, b calendar.Date) int {
 type stored struct {
 	lightState
 	verdict
+	Stamp time.Time // updated_at when read: a later change keeps its own light
 }
 
 const lightCols = `t.id, t.status, t.start_on, t.deadline, t.sign_due, t.last_cycle_end, t.report_cycle, t.progress,
-	t.requested_at, t.light, t.light_reason, t.overdue, t.report_missing`
+	t.requested_at, t.light, t.light_reason, t.overdue, t.report_missing, t.updated_at`
 
 func scanLight(rows interface{ Scan(...any) error }) (*stored, error) {
 	var x stored
 	var req nullTime
 	if err := rows.Scan(&x.ID, &x.Status, &x.StartOn, &x.Deadline, &x.SignDue, &x.LastCycleEnd, &x.ReportCycle, &x.Progress,
-		&req, &x.Light, &x.Reason, &x.Overdue, &x.Missing); err != nil {
+		&req, &x.Light, &x.Reason, &x.Overdue, &x.Missing, &x.Stamp); err != nil {
 		return nil, err
 	}
 	x.RequestedAt = req.T
@@ -231,12 +232,11 @@ func scanLight(rows interface{ Scan(...any) error }) (*stored, error) {
 // loadLights reads tasks by a condition and attaches their open
 // milestones due by horizon (zero: all).
 func loadLights(ctx context.Context, q querier, where string, args []any, horizon calendar.Date) ([]*stored, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+lightCols+` FROM tasks t WHERE `+where, args...)
+	rows, err := q.QueryContext(ctx, `SELECT `+lightCols+` FROM tasks t WHERE `+where+` ORDER BY t.id`, args...)
 	if err != nil {
 		return nil, err
 	}
 	var out []*stored
-	byID := map[int64]*stored{}
 	for rows.Next() {
 		x, err := scanLight(rows)
 		if err != nil {
@@ -244,7 +244,6 @@ func loadLights(ctx context.Context, q querier, where string, args []any, horizo
 			return nil, err
 		}
 		out = append(out, x)
-		byID[x.ID] = x
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -266,87 +265,140 @@ func loadLights(ctx context.Context, q querier, where string, args []any, horizo
 		return nil, err
 	}
 	defer mrows.Close()
+	// Both lists are in id order: walk them together instead of a map.
+	i := 0
 	for mrows.Next() {
 		var id int64
 		var m openMilestone
 		if err := mrows.Scan(&id, &m.Name, &m.Due); err != nil {
 			return nil, err
 		}
-		if x := byID[id]; x != nil {
-			x.Milestones = append(x.Milestones, m)
+		for i < len(out) && out[i].ID < id {
+			i++
+		}
+		if i < len(out) && out[i].ID == id {
+			out[i].Milestones = append(out[i].Milestones, m)
 		}
 	}
 	return out, mrows.Err()
 }
 
-// change is a light to write.
+// change is a light to write; Stamp (when set) guards against a change
+// made to the task since it was read.
 type change struct {
 	ID       int64
 	Old, New verdict
+	Stamp    time.Time
 }
 
 // diff judges every task and returns those whose stored light differs.
-func (st Settings) diff(xs []*stored, now time.Time, wd workdayCounter) []change {
+func (st Settings) diff(xs []*stored, now time.Time, wd workdayCounter, guard bool) []change {
 	var out []change
 	for _, x := range xs {
 		v := st.judge(&x.lightState, now, wd)
 		if v != x.verdict {
-			out = append(out, change{ID: x.ID, Old: x.verdict, New: v})
+			c := change{ID: x.ID, Old: x.verdict, New: v}
+			if guard {
+				c.Stamp = x.Stamp
+			}
+			out = append(out, c)
 		}
 	}
 	return out
 }
 
-// lightBatch bounds the rows of one UPDATE … FROM (VALUES …).
-const lightBatch = 500
-
-// writeLights stores changed lights in batched UPDATEs; a task whose colour
-// changed gets light_since and a timeline line.
-func writeLights(ctx context.Context, w *audit.W, cs []change) error {
-	var colour, reasonOnly []change
-	for _, c := range cs {
-		if c.Old.Light != c.New.Light {
-			colour = append(colour, c)
-		} else {
-			reasonOnly = append(reasonOnly, c)
-		}
+// writeLights stores changed lights (a task whose colour changed gets
+// light_since and a timeline line) and returns how many rows it wrote.
+// PostgreSQL takes them all in one UPDATE over unnested arrays; SQLite,
+// whose parser slows down with thousands of parameters, runs one prepared
+// single-row UPDATE per task (cheap: there is no network).
+func writeLights(ctx context.Context, w *audit.W, cs []change) (int, error) {
+	if len(cs) == 0 {
+		return 0, nil
 	}
-	for _, group := range []struct {
-		cs    []change
-		since bool
-	}{{colour, true}, {reasonOnly, false}} {
-		for i := 0; i < len(group.cs); i += lightBatch {
-			batch := group.cs[i:min(i+lightBatch, len(group.cs))]
-			var args db.Args
-			vals := make([]string, len(batch))
-			for j, c := range batch {
-				vals[j] = "(CAST(" + args.Add(c.ID) + " AS BIGINT), " + args.Add(c.New.Light) + ", " + args.Add(c.New.Reason) +
-					", CAST(" + args.Add(c.New.Overdue) + " AS BOOLEAN), CAST(" + args.Add(c.New.Missing) + " AS BOOLEAN))"
-			}
-			set := `light = v.column2, light_reason = v.column3, overdue = v.column4, report_missing = v.column5`
-			if group.since {
-				set += ", light_since = " + args.Add(w.Now())
-			}
-			if _, err := w.ExecContext(ctx, `UPDATE tasks SET `+set+` FROM (VALUES `+strings.Join(vals, ", ")+
-				`) AS v WHERE tasks.id = v.column1`, args...); err != nil {
-				return fmt.Errorf("write lights: %w", err)
-			}
-		}
+	var written []change
+	var err error
+	if w.Dialect == db.Postgres {
+		written, err = writeLightsPG(ctx, w, cs)
+	} else {
+		written, err = writeLightsSQLite(ctx, w, cs)
 	}
-	if len(colour) == 0 {
-		return nil
+	if err != nil {
+		return 0, fmt.Errorf("write lights: %w", err)
 	}
 	a := w.Actor()
-	rows := make([][]any, 0, len(colour))
-	for _, c := range colour {
-		if c.New.Light == LightNone {
-			continue // drafts and closed tasks: the transition's own line says it
+	var rows [][]any
+	for _, c := range written {
+		if c.Old.Light == c.New.Light || c.New.Light == LightNone {
+			continue // the transition that closed or reopened it says so itself
 		}
 		rows = append(rows, []any{c.ID, "light", "亮灯：" + lightName(c.Old.Light) + "→" + lightName(c.New.Light), c.New.Reason,
 			db.NullID(a.UserID), actorName(a), w.Now()})
 	}
-	_, err := w.CopyFrom(ctx, "task_events", []string{"task_id", "kind", "summary", "note", "actor_id", "actor_name", "at"}, rows)
-	return err
+	_, err = w.CopyFrom(ctx, "task_events", []string{"task_id", "kind", "summary", "note", "actor_id", "actor_name", "at"}, rows)
+	return len(written), err
+}
+
+func writeLightsSQLite(ctx context.Context, w *audit.W, cs []change) ([]change, error) {
+	stmt, err := w.PrepareContext(ctx, `UPDATE tasks SET light = $1, light_reason = $2, overdue = $3, report_missing = $4,
+		light_since = CASE WHEN $5 THEN $6 ELSE light_since END WHERE id = $7 AND ($8 IS NULL OR updated_at = $8)`)
+	if err != nil {
+		return nil, err
+	}
+	defer stmt.Close()
+	var out []change
+	for _, c := range cs {
+		var stamp any
+		if !c.Stamp.IsZero() {
+			stamp = c.Stamp
+		}
+		res, err := stmt.ExecContext(ctx, c.New.Light, c.New.Reason, c.New.Overdue, c.New.Missing, c.Old.Light != c.New.Light, w.Now(),
+			c.ID, stamp)
+		if err != nil {
+			return nil, err
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+func writeLightsPG(ctx context.Context, w *audit.W, cs []change) ([]change, error) {
+	n := len(cs)
+	ids, lights, reasons := make([]int64, n), make([]string, n), make([]string, n)
+	overdue, missing, colour, guarded := make([]bool, n), make([]bool, n), make([]bool, n), make([]bool, n)
+	stamps := make([]time.Time, n)
+	byID := make(map[int64]change, n)
+	for i, c := range cs {
+		ids[i], lights[i], reasons[i] = c.ID, c.New.Light, c.New.Reason
+		overdue[i], missing[i], colour[i] = c.New.Overdue, c.New.Missing, c.Old.Light != c.New.Light
+		guarded[i], stamps[i] = !c.Stamp.IsZero(), c.Stamp
+		if c.Stamp.IsZero() {
+			stamps[i] = w.Now()
+		}
+		byID[c.ID] = c
+	}
+	rows, err := w.QueryContext(ctx, `UPDATE tasks AS t SET light = v.light, light_reason = v.reason, overdue = v.overdue,
+		report_missing = v.missing, light_since = CASE WHEN v.colour THEN $9 ELSE t.light_since END
+		FROM unnest($1::bigint[], $2::text[], $3::text[], $4::boolean[], $5::boolean[], $6::boolean[], $7::boolean[], $8::timestamptz[])
+			AS v(id, light, reason, overdue, missing, colour, guarded, stamp)
+		WHERE t.id = v.id AND (NOT v.guarded OR t.updated_at = v.stamp) RETURNING t.id`,
+		ids, lights, reasons, overdue, missing, colour, guarded, stamps, w.Now())
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []change
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, byID[id])
+	}
+	slices.SortFunc(out, func(a, b change) int { return int(a.ID - b.ID) })
+	return out, rows.Err()
 }
 
 // LightNames are the Chinese names of the lights.
@@ -365,7 +417,8 @@ func (s *Service) relight(ctx context.Context, w *audit.W, st Settings, ids ...i
 	if err != nil {
 		return err
 	}
-	return writeLights(ctx, w, st.diff(xs, w.Now(), s.Calendar))
+	_, err = writeLights(ctx, w, st.diff(xs, w.Now(), s.Calendar, false))
+	return err
 }
 
 // horizonDays bounds how far ahead a milestone can matter to a light: the
@@ -380,10 +433,10 @@ func (s *Service) RecomputeLights(ctx context.Context, a *auth.Actor) (int, erro
 	return s.recomputeAll(ctx, a)
 }
 
-// recomputeAll judges all live tasks from two bulk reads and writes only
-// the rows whose light or reason changed, in one transaction. A task that
-// changed between the read and the write keeps the light its own
-// transaction gave it.
+// recomputeAll judges all live tasks from two bulk reads, outside any
+// transaction, and writes only the rows whose light or reason changed, in
+// one. A task changed between the read and the write (its updated_at
+// moved) keeps the light its own transaction gave it.
 func (s *Service) recomputeAll(ctx context.Context, a *auth.Actor) (int, error) {
 	if err := s.Calendar.Refresh(ctx); err != nil {
 		return 0, err
@@ -400,50 +453,21 @@ func (s *Service) recomputeAll(ctx context.Context, a *auth.Actor) (int, error) 
 	if err != nil {
 		return 0, err
 	}
-	cs := st.diff(xs, now, newWorkdayIndex(s.Calendar, day, 800))
+	cs := st.diff(xs, now, newWorkdayIndex(s.Calendar, day, 800), true)
 	if len(cs) == 0 {
 		return 0, nil
 	}
-	// Only what the read saw: compare the inputs again inside the write.
-	byID := make(map[int64]*stored, len(xs))
-	for _, x := range xs {
-		byID[x.ID] = x
-	}
-	sort.Slice(cs, func(i, j int) bool { return cs[i].ID < cs[j].ID })
 	n := 0
 	err = s.Audit.Write(ctx, a, func(w *audit.W) error {
-		kept := cs[:0:0]
-		for i := 0; i < len(cs); i += lightBatch {
-			batch := cs[i:min(i+lightBatch, len(cs))]
-			ids := make([]int64, len(batch))
-			for j, c := range batch {
-				ids[j] = c.ID
-			}
-			var args db.Args
-			again, err := loadLights(ctx, w, "t.id IN ("+inList(&args, ids)+")", args, day.AddDays(st.horizonDays()))
-			if err != nil {
-				return err
-			}
-			same := map[int64]bool{}
-			for _, x := range again {
-				if old := byID[x.ID]; old != nil && sameInputs(old, x) {
-					same[x.ID] = true
-				}
-			}
-			for _, c := range batch {
-				if same[c.ID] {
-					kept = append(kept, c)
-				}
-			}
-		}
-		if n = len(kept); n == 0 {
-			return errNothing
-		}
-		if err := writeLights(ctx, w, kept); err != nil {
+		var err error
+		if n, err = writeLights(ctx, w, cs); err != nil {
 			return err
 		}
+		if n == 0 {
+			return errNothing
+		}
 		counts := map[string]int{}
-		for _, c := range kept {
+		for _, c := range cs {
 			counts[c.New.Light]++
 		}
 		return w.Record(audit.Entry{Action: "task.lights", ObjectType: "task", Summary: fmt.Sprintf(
@@ -458,18 +482,3 @@ func (s *Service) recomputeAll(ctx context.Context, a *auth.Actor) (int, error) 
 
 // errNothing rolls back a write that found nothing left to do.
 var errNothing = fmt.Errorf("tasks: nothing to write")
-
-// sameInputs tells whether two reads of a task would judge alike.
-func sameInputs(a, b *stored) bool {
-	if a.Status != b.Status || a.StartOn != b.StartOn || a.Deadline != b.Deadline || a.SignDue != b.SignDue ||
-		a.LastCycleEnd != b.LastCycleEnd || a.ReportCycle != b.ReportCycle || a.Progress != b.Progress ||
-		!a.RequestedAt.Equal(b.RequestedAt) || a.verdict != b.verdict || len(a.Milestones) != len(b.Milestones) {
-		return false
-	}
-	for i := range a.Milestones {
-		if a.Milestones[i] != b.Milestones[i] {
-			return false
-		}
-	}
-	return true
-}

@@ -2,9 +2,11 @@ package tasks
 
 import (
 	"net/http"
+	"strconv"
 
 	"diaodu/internal/platform/calendar"
-	"diaodu/internal/platform/errs"
+	"diaodu/internal/platform/files"
+	"diaodu/internal/platform/httpx"
 )
 
 // NoticeDoc is a supervision notice (督办单) as printed: NoticeDocument
@@ -24,8 +26,18 @@ type NoticeDoc struct {
 	ReplyBy      calendar.Date `json:"reply_by"`     // the unit answers in writing by this day
 }
 
-// serveNotice answers the notice as a Word file.
-// TODO(notice_doc.go): call NoticeDocument once the Word writer lands.
+// docxType is the media type of Word files.
+const docxType = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+// serveNotice answers the notice as a Word file named by its number
+// (督办〔2026〕3号.docx).
 func serveNotice(w http.ResponseWriter, doc *NoticeDoc) error {
-	return errs.New(errs.Conflict, "督办单文档生成尚未就绪", "notice documents are not available yet")
+	b, err := NoticeDocument(*doc)
+	if err != nil {
+		return err
+	}
+	httpx.Attachment(w, docxType, files.ContentDisposition(doc.Number+".docx", false))
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	_, err = w.Write(b)
+	return err
 }

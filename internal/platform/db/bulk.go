@@ -33,10 +33,13 @@ func (tx *Tx) CopyFrom(ctx context.Context, table string, cols []string, rows []
 	for i := range ph {
 		ph[i] = fmt.Sprintf("$%d", i+1)
 	}
-	stmt, err := tx.PrepareContext(ctx, fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s)",
-		table, strings.Join(cols, ", "), strings.Join(ph, ", ")))
-	if err != nil {
-		return 0, err
+	query := fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s)", table, strings.Join(cols, ", "), strings.Join(ph, ", "))
+	stmt := tx.stmt(ctx, query)
+	if stmt == nil {
+		var err error
+		if stmt, err = tx.PrepareContext(ctx, query); err != nil {
+			return 0, err
+		}
 	}
 	defer stmt.Close()
 	for _, r := range rows {

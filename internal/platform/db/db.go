@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
@@ -27,16 +28,20 @@ const (
 	Postgres Dialect = "postgres"
 )
 
-// DB holds a reader pool and a writer pool. On SQLite the writer pool has a
-// single connection, so concurrent writers queue in Go instead of failing
-// with "database is locked"; readers keep going thanks to WAL. On PostgreSQL
+// DB holds a reader pool and a writer pool. On SQLite write transactions
+// run one at a time (InTx queues them in Go), so concurrent writers never
+// fail with "database is locked"; readers keep going thanks to WAL. On PostgreSQL
 // both are the same pool.
 type DB struct {
 	R       *sql.DB
 	W       *sql.DB
+	Read    *Reader // R with prepared statements cached on SQLite
 	Dialect Dialect
 	URL     string
 	Path    string // SQLite file, empty on PostgreSQL
+
+	stmts   *stmtCache // SQLite writer's prepared statements
+	writeMu sync.Mutex // SQLite: one write transaction at a time, queued in Go
 }
 
 // IsPostgresURL tells whether a --db value points at PostgreSQL.
@@ -65,7 +70,7 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 		p.Close()
 		return nil, fmt.Errorf("connect to PostgreSQL: %w", err)
 	}
-	return &DB{R: p, W: p, Dialect: Postgres, URL: dsn}, nil
+	return &DB{R: p, W: p, Dialect: Postgres, URL: dsn, Read: &Reader{db: p}}, nil
 }
 
 func openSQLite(ctx context.Context, path string) (*DB, error) {
@@ -91,8 +96,11 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	w.SetMaxOpenConns(1)
-	w.SetMaxIdleConns(1)
+	// Two connections, but InTx lets one write transaction run at a time: the
+	// spare lets the statement cache prepare a new query while a transaction
+	// holds the other, and SQLite never sees two writers at once.
+	w.SetMaxOpenConns(2)
+	w.SetMaxIdleConns(2)
 	w.SetConnMaxLifetime(0)
 	if err := w.PingContext(ctx); err != nil {
 		w.Close()
@@ -105,11 +113,18 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	}
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
-	return &DB{R: r, W: w, Dialect: SQLite, URL: path, Path: path}, nil
+	return &DB{R: r, W: w, Dialect: SQLite, URL: path, Path: path, stmts: &stmtCache{},
+		Read: &Reader{db: r, cache: &stmtCache{}}}, nil
 }
 
 // Close closes both pools.
 func (d *DB) Close() error {
+	if d.stmts != nil {
+		d.stmts.close()
+	}
+	if d.Read.cache != nil {
+		d.Read.cache.close()
+	}
 	err := d.W.Close()
 	if d.R != d.W {
 		err = errors.Join(err, d.R.Close())
@@ -124,11 +139,17 @@ type Tx struct {
 	*sql.Tx
 	conn    *sql.Conn
 	Dialect Dialect
+	w       *sql.DB
+	cache   *stmtCache
 }
 
 // InTx runs fn in a write transaction and commits when fn returns nil.
 // Keep fn short: on SQLite every writer waits for it.
 func (d *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
+	if d.Dialect == SQLite {
+		d.writeMu.Lock()
+		defer d.writeMu.Unlock()
+	}
 	conn, err := d.W.Conn(ctx)
 	if err != nil {
 		return err
@@ -138,7 +159,7 @@ func (d *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return err
 	}
-	tx := &Tx{Tx: stx, conn: conn, Dialect: d.Dialect}
+	tx := &Tx{Tx: stx, conn: conn, Dialect: d.Dialect, w: d.W, cache: d.stmts}
 	if err := fn(tx); err != nil {
 		_ = stx.Rollback()
 		return err
@@ -223,4 +244,118 @@ type Args []any
 func (a *Args) Add(v any) string {
 	*a = append(*a, v)
 	return "$" + strconv.Itoa(len(*a))
+}
+
+// stmtCache keeps the writer's prepared statements on SQLite, where
+// preparing (parsing and planning) costs more than running a typical
+// short write; pgx caches its own statements on PostgreSQL. The writer
+// pool has one connection, so a statement prepared once is reused by
+// every transaction through Tx.StmtContext.
+type stmtCache struct {
+	mu sync.Mutex
+	m  map[string]*sql.Stmt
+}
+
+// maxCachedStmts bounds the cache: queries built at run time (IN lists of
+// varying length) would otherwise grow it without end; past the bound they
+// simply run unprepared.
+const maxCachedStmts = 512
+
+func (c *stmtCache) get(ctx context.Context, w *sql.DB, query string) *sql.Stmt {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if st, ok := c.m[query]; ok {
+		return st
+	}
+	if len(c.m) >= maxCachedStmts {
+		return nil
+	}
+	st, err := w.PrepareContext(ctx, query)
+	if err != nil {
+		return nil // let the plain call report the error
+	}
+	if c.m == nil {
+		c.m = map[string]*sql.Stmt{}
+	}
+	c.m[query] = st
+	return st
+}
+
+func (c *stmtCache) close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, st := range c.m {
+		st.Close()
+	}
+	c.m = nil
+}
+
+// stmt returns the transaction's copy of the cached statement for query, or
+// nil when the query runs unprepared (PostgreSQL, or the cache is full).
+func (tx *Tx) stmt(ctx context.Context, query string) *sql.Stmt {
+	if tx.cache == nil {
+		return nil
+	}
+	st := tx.cache.get(ctx, tx.w, query)
+	if st == nil {
+		return nil
+	}
+	return tx.Tx.StmtContext(ctx, st)
+}
+
+// ExecContext runs a statement in the transaction, prepared once per query on SQLite.
+func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st := tx.stmt(ctx, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return tx.Tx.ExecContext(ctx, query, args...)
+}
+
+// QueryContext runs a query in the transaction, prepared once per query on SQLite.
+func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := tx.stmt(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return tx.Tx.QueryContext(ctx, query, args...)
+}
+
+// QueryRowContext runs a one-row query in the transaction, prepared once per query on SQLite.
+func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := tx.stmt(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return tx.Tx.QueryRowContext(ctx, query, args...)
+}
+
+// Reader runs read queries with prepared statements kept per query on
+// SQLite (where parsing a query costs as much as running a short one); on
+// PostgreSQL it is the plain pool (pgx caches statements itself). Hot
+// paths (the session lookup on every request, list pages) read through
+// d.Read; the answers are the same as through d.R.
+type Reader struct {
+	db    *sql.DB
+	cache *stmtCache
+}
+
+func (r *Reader) stmt(ctx context.Context, query string) *sql.Stmt {
+	if r.cache == nil {
+		return nil
+	}
+	return r.cache.get(ctx, r.db, query)
+}
+
+// QueryContext runs a query, prepared once per query on SQLite.
+func (r *Reader) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := r.stmt(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return r.db.QueryContext(ctx, query, args...)
+}
+
+// QueryRowContext runs a one-row query, prepared once per query on SQLite.
+func (r *Reader) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := r.stmt(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return r.db.QueryRowContext(ctx, query, args...)
 }

@@ -372,7 +372,14 @@ func TestLeaseRenewalAndLoss(t *testing.T) {
 		go func() { names, _ := a.RunDue(ctx); done <- names }()
 		<-started
 		clk.Advance(3 * time.Minute) // far past the first lease
-		time.Sleep(60 * time.Millisecond)
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+			if count(t, d, `SELECT COUNT(*) FROM jobs WHERE name = 'recompute' AND lease_until > $1`, clk.Now()) == 1 {
+				break // renewed against the moved clock
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the lease was not renewed")
+			}
+		}
 		if names := runDue(t, b); len(names) != 0 {
 			t.Fatalf("second replica started a renewed job: %v", names)
 		}

@@ -14,15 +14,15 @@ func (n *Notifier) Routes(rt *httpx.Router) {
 	const ti, tc, td = "inbox", "notify-channels", "notify-deliveries"
 	rt.Handle("GET", "/api/v1/inbox", ti, "我的消息", n.handleInbox, httpx.Query("unread", "page", "page_size"))
 	rt.Handle("GET", "/api/v1/inbox/unread-count", ti, "未读消息数", n.handleUnread)
-	rt.Handle("PUT", "/api/v1/inbox/{id}/read", ti, "标记消息已读", httpx.DoByID(n.MarkRead))
-	rt.Handle("PUT", "/api/v1/inbox/read-all", ti, "全部标为已读", n.handleReadAll)
+	rt.Handle("PUT", "/api/v1/inbox/{id}/read", ti, "标记消息已读", httpx.DoByID(n.MarkRead), noBody)
+	rt.Handle("PUT", "/api/v1/inbox/read-all", ti, "全部标为已读", n.handleReadAll, noBody)
 
 	rt.Handle("GET", "/api/v1/notify-channels", tc, "消息通道列表", n.handleListChannels)
 	rt.Handle("GET", "/api/v1/notify-channels/{id}", tc, "消息通道详情", httpx.GetByID(n.GetChannel))
 	rt.Handle("POST", "/api/v1/notify-channels", tc, "新建消息通道", n.handleSaveChannel)
 	rt.Handle("PATCH", "/api/v1/notify-channels/{id}", tc, "修改消息通道", n.handleSaveChannel)
 	rt.Handle("DELETE", "/api/v1/notify-channels/{id}", tc, "删除消息通道及其投递记录", httpx.DoByID(n.DeleteChannel))
-	rt.Handle("POST", "/api/v1/notify-channels/{id}/test", tc, "发送测试消息", n.handleTest)
+	rt.Handle("POST", "/api/v1/notify-channels/{id}/test", tc, "发送测试消息", n.handleTest, noBody)
 	rt.Handle("GET", "/api/v1/notify-kinds", tc, "可选的消息类型", n.handleKinds)
 	rt.Handle("GET", "/api/v1/notify-settings", tc, "通知设置", n.handleGetSettings)
 	rt.Handle("PUT", "/api/v1/notify-settings", tc, "修改通知设置", n.handlePutSettings)
