@@ -130,10 +130,14 @@ func (s *supervisionScale) load(ctx context.Context, b *testing.B, now time.Time
 			n := done + i
 			lead := units[rng.IntN(len(units))]
 			co := units[rng.IntN(len(units))]
-			start := calendar.MustDate("2026-01-06").AddDays(rng.IntN(200))
-			deadline := start.AddDays(60 + rng.IntN(300))
+			// Mostly on course: deadlines ahead, about one in twelve overdue.
+			start := today.AddDays(-90 - rng.IntN(200))
+			deadline := today.AddDays(rng.IntN(240) + 1)
+			if rng.IntN(12) == 0 {
+				deadline = today.AddDays(-1 - rng.IntN(30))
+			}
 			ms := []tasks.MilestoneInput{{Name: "方案制定", DueOn: start.AddDays(20), Weight: 1},
-				{Name: "主体完成", DueOn: start.AddDays(50), Weight: 2}}
+				{Name: "主体完成", DueOn: deadline.AddDays(-10), Weight: 2}}
 			cos := []int64{}
 			if co.id != lead.id {
 				cos = append(cos, co.id)
@@ -152,25 +156,43 @@ func (s *supervisionScale) load(ctx context.Context, b *testing.B, now time.Time
 			return err
 		}
 	}
-	// Ten reports a task, straight into the table (the service path is
-	// measured by the HTTP benchmarks), then the tasks' report columns.
+	// Ten reports a task, one a cycle up to the last complete one, straight
+	// into the table (the service path is measured by the HTTP benchmarks);
+	// one task in twenty skipped its last cycle.
 	err = a.Audit.Write(ctx, sys, func(w *audit.W) error {
 		rows := make([][]any, 0, len(ids)*reportsPerTask)
 		for i, id := range ids {
 			unitID := units[i%len(units)].id
-			end := today.AddDays(-7 * reportsPerTask)
-			for r := 0; r < reportsPerTask; r++ {
-				end = end.AddDays(7)
-				at := end.At(16, 0).UTC()
-				rows = append(rows, []any{id, end.AddDays(-6), end, "本周按计划推进，完成阶段性目标。", 10 * (r + 1), "", unitID, at, at})
+			period := calendar.Period([]string{"week", "month"}[i%2])
+			cur, _ := calendar.CycleOf(period, today, today)
+			cycles := make([][2]calendar.Date, 0, reportsPerTask)
+			for d := cur.AddDays(-1); len(cycles) < reportsPerTask; {
+				st, en := calendar.CycleOf(period, today, d)
+				cycles = append(cycles, [2]calendar.Date{st, en})
+				d = st.AddDays(-1)
+			}
+			skip := 0
+			if i%20 == 0 {
+				skip = 1
+			}
+			for r := skip; r < len(cycles); r++ {
+				c := cycles[r]
+				at := c[1].At(16, 0).UTC()
+				rows = append(rows, []any{id, c[0], c[1], "本期按计划推进，完成阶段性目标。", max(5, 90-8*r-rng.IntN(10)), "", unitID, at, at})
 			}
 		}
 		if _, err := w.CopyFrom(ctx, "task_reports", []string{"task_id", "cycle_start", "cycle_end", "content", "percent", "problems",
 			"unit_id", "created_at", "updated_at"}, rows); err != nil {
 			return err
 		}
-		if _, err := w.ExecContext(ctx, `UPDATE tasks SET progress = 60 + id % 40, status = 'in_progress',
-			last_cycle_end = $1, last_report_at = $2, signed_at = $2`, today.AddDays(-7), now.Add(-7*24*time.Hour)); err != nil {
+		if _, err := w.ExecContext(ctx, `UPDATE tasks SET status = 'in_progress', signed_at = $1,
+			progress = (SELECT r.percent FROM task_reports r WHERE r.task_id = tasks.id ORDER BY r.cycle_end DESC LIMIT 1),
+			last_cycle_end = (SELECT MAX(r.cycle_end) FROM task_reports r WHERE r.task_id = tasks.id),
+			last_report_at = (SELECT MAX(r.created_at) FROM task_reports r WHERE r.task_id = tasks.id)`, now.Add(-100*24*time.Hour)); err != nil {
+			return err
+		}
+		// Milestones past due were reached on time, but for one task in thirty.
+		if _, err := w.ExecContext(ctx, `UPDATE task_milestones SET done_on = due_on WHERE due_on < $1 AND task_id % 30 <> 0`, today); err != nil {
 			return err
 		}
 		return w.Record(audit.Entry{Action: "bench.load", ObjectType: "task", Summary: "压测数据"})

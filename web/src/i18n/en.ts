@@ -329,6 +329,18 @@ const en: Catalog = {
     file: 'File',
     audit: 'Audit log',
     district: 'District',
+    calendar: 'Holiday calendar',
+    job: 'Scheduled job',
+    notify_channel: 'Notification channel',
+    notify_delivery: 'Notification delivery',
+    report_obligation: 'Reporting obligation',
+    report_submission: 'Report submission',
+    settings: 'Settings',
+    task: 'Task',
+    task_source: 'Task source',
+    task_coordination: 'Coordination item',
+    task_daily_stats: 'Daily task statistics',
+    clock: 'Test clock',
   },
   action: {
     session: {
@@ -381,6 +393,68 @@ const en: Catalog = {
     },
     demo: {
       build: 'Build demo data',
+      zero_reports: 'Demo zero reports',
+    },
+    task: {
+      create: 'Create task',
+      update: 'Edit task',
+      delete: 'Delete task',
+      issue: 'Issue task',
+      sign: 'Sign for task',
+      report: { _: 'Report progress', replace: "Replace this cycle's report" },
+      request: 'Request completion',
+      close: 'Close task',
+      return: 'Return task',
+      milestone: 'Milestone reached',
+      remind: { _: 'Remind', auto: 'Automatic reminder' },
+      notice: 'Supervision notice',
+      interview: 'Interview',
+      extension: { request: 'Request extension', approved: 'Approve extension', refused: 'Refuse extension' },
+      coordination: { answer: 'Answer coordination item' },
+      lights: 'Recompute lights',
+      stats: 'Record daily statistics',
+      paths: 'Update task unit paths',
+    },
+    task_source: {
+      create: 'Create task source',
+      update: 'Edit task source',
+      delete: 'Delete task source',
+    },
+    tasks: {
+      settings: 'Change supervision settings',
+    },
+    report: {
+      submit: 'Submit report',
+      replace: 'Replace report',
+      close: 'Report cut-off',
+      remind: 'Report reminder',
+      seed: 'Load past reports',
+    },
+    report_obligation: {
+      create: 'Create reporting obligation',
+      update: 'Edit reporting obligation',
+      delete: 'Delete reporting obligation',
+    },
+    notify: {
+      settings: 'Change SMS settings',
+    },
+    notify_channel: {
+      create: 'Create channel',
+      update: 'Edit channel',
+      delete: 'Delete channel',
+      test: 'Test channel',
+    },
+    notify_delivery: {
+      retry: 'Retry delivery',
+    },
+    job: {
+      run: 'Run job now',
+    },
+    calendar: {
+      replace: 'Change holiday calendar',
+    },
+    test: {
+      clock: 'Move test clock',
     },
   },
   verb: {

@@ -329,6 +329,18 @@ const zh = {
     file: '文件',
     audit: '审计日志',
     district: '全区',
+    calendar: '节假日安排',
+    job: '定时任务',
+    notify_channel: '消息通道',
+    notify_delivery: '消息投递',
+    report_obligation: '报送任务',
+    report_submission: '报送记录',
+    settings: '设置',
+    task: '督办任务',
+    task_source: '任务来源',
+    task_coordination: '协调事项',
+    task_daily_stats: '督办日统计',
+    clock: '测试时钟',
   },
   // Audit action codes are `<object>.<verb>`.
   action: {
@@ -382,6 +394,68 @@ const zh = {
     },
     demo: {
       build: '生成演示数据',
+      zero_reports: '生成零报告演示数据',
+    },
+    task: {
+      create: '新建督办任务',
+      update: '修改督办任务',
+      delete: '删除督办任务',
+      issue: '下发任务',
+      sign: '签收任务',
+      report: { _: '报送进展', replace: '替换本期进展' },
+      request: '申请办结',
+      close: '销号',
+      return: '退回',
+      milestone: '节点完成',
+      remind: { _: '催办', auto: '自动催办' },
+      notice: '督办单',
+      interview: '约谈',
+      extension: { request: '申请延期', approved: '同意延期', refused: '不同意延期' },
+      coordination: { answer: '答复协调事项' },
+      lights: '重新计算亮灯',
+      stats: '记录督办日统计',
+      paths: '更新任务单位路径',
+    },
+    task_source: {
+      create: '新建任务来源',
+      update: '修改任务来源',
+      delete: '删除任务来源',
+    },
+    tasks: {
+      settings: '修改督查设置',
+    },
+    report: {
+      submit: '报送',
+      replace: '替换报送',
+      close: '报送截止',
+      remind: '报送提醒',
+      seed: '导入历史报送',
+    },
+    report_obligation: {
+      create: '新建报送任务',
+      update: '修改报送任务',
+      delete: '删除报送任务',
+    },
+    notify: {
+      settings: '修改短信设置',
+    },
+    notify_channel: {
+      create: '新建消息通道',
+      update: '修改消息通道',
+      delete: '删除消息通道',
+      test: '测试消息通道',
+    },
+    notify_delivery: {
+      retry: '重发消息',
+    },
+    job: {
+      run: '立即运行定时任务',
+    },
+    calendar: {
+      replace: '修改节假日安排',
+    },
+    test: {
+      clock: '调整测试时钟',
     },
   },
   // Fallback for action codes not listed above, by their verb.
