@@ -117,9 +117,9 @@ let serverLog = ''
 async function startServer(bin) {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('DIAODU_'))) // hermetic: no DIAODU_DB etc.
   const dataDir = path.join(TMP, 'data') // must not exist yet: the demo only replaces its own directories
-  server = spawn(bin, ['demo', '--addr', '127.0.0.1:0', '--data', dataDir], { cwd: TMP, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  server = spawn(bin, ['demo', '--addr', '127.0.0.1:0', '--data', dataDir, '--test-clock'], { cwd: TMP, env, stdio: ['ignore', 'pipe', 'pipe'] })
   const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no URL from the server within 30 s:\n${serverLog}`)), 30_000)
+    const timer = setTimeout(() => reject(new Error(`no URL from the server within 90 s:\n${serverLog}`)), 90_000) // the demo replays three months of work
     const onData = (chunk) => {
       serverLog += chunk
       const m = /打开 \/ open\s+(https?:\/\/[^\s]+)/.exec(serverLog)
@@ -495,9 +495,13 @@ try {
   // The spreadsheets the import uploads: same name, first with a bad row, then fixed.
   const badFile = path.join(TMP, 'bad', '新增村社区名册.xlsx')
   const fixedFile = path.join(TMP, 'fixed', '新增村社区名册.xlsx')
+  const breakdownBad = path.join(TMP, 'bad', '重点工作任务分解表.xlsx')
+  const breakdownFixed = path.join(TMP, 'fixed', '重点工作任务分解表.xlsx')
   for (const [f, args] of [
     [badFile, ['-bad']],
     [fixedFile, []],
+    [breakdownBad, ['-breakdown', '-bad']],
+    [breakdownFixed, ['-breakdown']],
   ]) {
     fs.mkdirSync(path.dirname(f), { recursive: true })
     run('go', ['run', './e2e/mkxlsx', ...args, f])
@@ -895,6 +899,254 @@ try {
     await canvasSettled(page, '[data-test=chart-units]')
     await shot(page, '09-english.png')
     await closePage(page)
+  })
+
+  // ------------------------------------------------------------ supervision (督查督办)
+
+  const sv = {} // the task the supervision steps follow
+
+  /** Runs fn(page) against the API as the signed-in user of page (with the session's CSRF token). */
+  const api = (page, method, url, body) =>
+    page.evaluate(
+      async ({ method, url, body }) => {
+        const s = await (await fetch('/api/v1/session')).json()
+        const res = await fetch(url, {
+          method,
+          headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': s.csrf_token ?? '' },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        })
+        return { status: res.status, body: await res.json().catch(() => null) }
+      },
+      { method, url, body },
+    )
+
+  /** Confirms the open ElMessageBox. */
+  const confirmBox = async (page) => {
+    const box = page.locator('.el-message-box:visible')
+    await box.waitFor()
+    await box.locator('.el-message-box__btns .el-button--primary, .el-message-box__btns .el-button--danger').last().click()
+    await box.waitFor({ state: 'hidden' })
+  }
+
+  /** Fills a DateField (the hook sits on a wrapper div). */
+  const fillDate = async (page, hook, value) => {
+    const input = page.locator(`[data-test=${hook}] input`).first()
+    await input.click()
+    await input.fill(value)
+    await input.press('Enter')
+  }
+
+  /** Picks the first option of an el-select, then waits for its dropdown to close. */
+  const pickFirst = async (page, hook, multiple = false) => {
+    await until(`no dropdown open before ${hook}`, async () => (await page.locator('.el-select-dropdown:visible').count()) === 0)
+    await page.click(`[data-test=${hook}] .el-select__wrapper`)
+    const item = page.locator('.el-select-dropdown:visible .el-select-dropdown__item:not(.is-disabled)').first()
+    await item.waitFor()
+    await item.click()
+    if (multiple) await page.locator('.el-dialog__title:visible, .el-dialog__header:visible').first().click() // Escape would close the dialog
+    await until(`the dropdown of ${hook} to close`, async () => (await page.locator('.el-select-dropdown:visible').count()) === 0)
+  }
+
+  const statusOf = (page) => page.locator('[data-test=task-head]').getAttribute('data-status')
+  const statusIs = (page, want) => until(`the task to be ${want}`, async () => (await statusOf(page)) === want)
+
+  await step('9', '督办：督查室新建任务（区发展和改革局牵头）并下发，编号按“示督〔年〕号”生成', [], async () => {
+    const page = await newPage('ducha (supervision)')
+    current = page
+    await signIn(page, 'ducha', DEMO_PASSWORD)
+    const meta = await api(page, 'GET', '/api/v1/meta')
+    const today = new Date(Date.parse(meta.body.now) + 8 * 3600_000) // Shanghai
+    const ymd = (d) => d.toISOString().slice(0, 10)
+    sv.deadline = ymd(new Date(today.getTime() + 7 * 86400_000))
+    sv.now = meta.body.now
+    await page.goto(`${BASE}/supervision/tasks`)
+    await tableUntil(page, '[data-test=task-table]', 'the ledger', (rows) => rows.length > 0)
+    await page.click('[data-test=task-create]')
+    const form = page.locator('[data-test=task-form]')
+    await form.waitFor()
+    await pickFirst(page, 'task-form-source')
+    await page.fill('[data-test=task-form-title]', 'E2E 园区污水管网接入')
+    await page.fill('[data-test=task-form-requirements]', '新建污水管网3公里，年底前实现园区污水全收集。')
+    await pickFirst(page, 'task-form-leaders', true)
+    await pickUnit(page, '[data-test=task-form-lead-unit]', '区发展和改革局')
+    await fillDate(page, 'task-form-deadline', sv.deadline)
+    await shot(page, '10-task-form.png')
+    await page.click('[data-test=task-form-issue]')
+    await confirmBox(page)
+    await page.waitForURL(/\/supervision\/tasks\/\d+$/)
+    sv.url = page.url()
+    sv.id = Number(sv.url.split('/').pop())
+    await statusIs(page, 'issued')
+    const number = (await page.locator('[data-test=task-number]').innerText()).trim()
+    check(/^示督〔\d{4}〕\d+号$/.test(number), `task number: ${JSON.stringify(number)}`)
+    sv.number = number
+    await shot(page, '10b-task-issued.png')
+    await closePage(page)
+  })
+
+  await step('10', '单位（区发展和改革局）签收任务并填报进展，时间线记录签收和进展', ['9'], async () => {
+    const page = await newPage('d03_admin (unit)')
+    current = page
+    await signIn(page, 'd03_admin', DEMO_PASSWORD)
+    await page.goto(sv.url)
+    await statusIs(page, 'issued')
+    await page.click('[data-test=task-action-sign]')
+    if (await page.locator('.el-message-box:visible').count()) await confirmBox(page)
+    await statusIs(page, 'signed')
+    await page.click('[data-test=task-action-report]')
+    const dialog = page.locator('[data-test=task-report-dialog]')
+    await dialog.waitFor()
+    await page.fill('[data-test=task-report-content]', '已完成管网线路勘测和施工图设计，正在组织施工招标。')
+    const percent = page.locator('[data-test=task-report-percent] input').first()
+    await percent.fill('30')
+    await percent.press('Tab')
+    await page.click('[data-test=task-report-submit]')
+    await dialog.waitFor({ state: 'hidden' })
+    await statusIs(page, 'in_progress')
+    await until('the progress to read 30%', async () => (await page.locator('[data-test=task-progress]').first().getAttribute('data-progress')) === '30')
+    const timeline = await page.locator('[data-test=task-timeline]').innerText()
+    check(timeline.includes('签收') && timeline.includes('进展'), `the timeline: ${JSON.stringify(timeline.slice(0, 300))}`)
+    await closePage(page)
+  })
+
+  await step('11', '移动时钟过完成时限：任务亮红灯并写明逾期；督查室催办，单位收到消息', ['10'], async () => {
+    const admin = await newPage('admin (clock)')
+    current = admin
+    await signIn(admin, 'admin', DEMO_PASSWORD)
+    const later = new Date(Date.parse(`${sv.deadline}T10:00:00+08:00`) + 3 * 86400_000).toISOString()
+    const moved = await api(admin, 'PUT', '/api/v1/test/clock', { now: later })
+    check(moved.status === 200, `moving the clock: ${JSON.stringify(moved)}`)
+    await closePage(admin)
+
+    const page = await newPage('ducha (remind)')
+    current = page
+    await signIn(page, 'ducha', DEMO_PASSWORD)
+    await page.goto(sv.url)
+    const light = page.locator('[data-test=task-head] [data-test=task-light], [data-test=task-light]').first()
+    await until('the light to turn red', async () => (await light.getAttribute('data-light')) === 'red')
+    const reason = (await page.locator('[data-test=task-light-reason]').innerText()).trim()
+    check(reason.includes('逾期'), `the light's reason: ${JSON.stringify(reason)}`)
+    await shot(page, '11-task-red.png')
+    await page.click('[data-test=task-action-remind]')
+    await page.fill('[data-test=task-dialog-remind-text]', '任务已逾期，请于3个工作日内报送完成情况。')
+    await page.click('[data-test=task-dialog-remind-submit]')
+    await until('the reminder in the timeline', async () => (await page.locator('[data-test=task-timeline]').innerText()).includes('催办'))
+    await closePage(page)
+
+    const unit = await newPage('d03_admin (inbox)')
+    current = unit
+    await signIn(unit, 'd03_admin', DEMO_PASSWORD)
+    const inbox = await api(unit, 'GET', '/api/v1/inbox?page_size=50')
+    check(inbox.status === 200 && inbox.body.items.some((m) => String(m.title).includes(sv.number) || String(m.body).includes('逾期')),
+      `the unit's inbox has no reminder about ${sv.number}: ${JSON.stringify(inbox.body?.items?.slice(0, 3))}`)
+    await closePage(unit)
+  })
+
+  await step('12', '单位上传佐证申请办结；督查室销号，任务状态为已销号', ['11'], async () => {
+    const page = await newPage('d03_admin (completion)')
+    current = page
+    await signIn(page, 'd03_admin', DEMO_PASSWORD)
+    await page.goto(sv.url)
+    await page.click('[data-test=task-action-request]')
+    const dialog = page.locator('[data-test=completion-dialog]')
+    await dialog.waitFor()
+    await page.fill('[data-test=completion-summary]', '管网已全部建成并通水，园区污水实现全收集，附竣工照片。')
+    const evidence = path.join(SHOTS, '10b-task-issued.png')
+    await page.locator('[data-test=completion-files]').setInputFiles(evidence)
+    await until('the evidence to upload', async () => (await page.locator('[data-test=completion-files-list]').innerText()).includes('.png'))
+    await page.click('[data-test=completion-submit]')
+    await dialog.waitFor({ state: 'hidden' })
+    await statusIs(page, 'requested')
+    await closePage(page)
+
+    const office = await newPage('ducha (close)')
+    current = office
+    await signIn(office, 'ducha', DEMO_PASSWORD)
+    await office.goto(sv.url)
+    await statusIs(office, 'requested')
+    await office.click('[data-test=task-action-close]')
+    await office.fill('[data-test=task-dialog-close-text]', '经核查，已按要求完成，予以销号。')
+    await office.click('[data-test=task-dialog-close-submit]')
+    if (await office.locator('.el-message-box:visible').count().catch(() => 0)) await confirmBox(office)
+    await until('the close confirmation', async () => {
+      if (await office.locator('.el-message-box:visible').count()) await confirmBox(office)
+      return (await statusOf(office)) === 'closed'
+    })
+    await shot(office, '12-task-closed.png')
+    await closePage(office)
+  })
+
+  await step('13', '导入重点工作任务分解表：错误单元格（牵头单位“发改委”）提示建议且不写入；修正后新增3条任务', [], async () => {
+    const page = await newPage('ducha (breakdown import)')
+    current = page
+    await signIn(page, 'ducha', DEMO_PASSWORD)
+    await page.goto(`${BASE}/supervision/tasks`)
+    await tableUntil(page, '[data-test=task-table]', 'the ledger', (rows) => rows.length > 0)
+    const before = (await api(page, 'GET', '/api/v1/tasks?page_size=1&q=E2E重点项目前期工作')).body.total
+    await page.click('[data-test=import-open]')
+    await page.locator('[data-test=breakdown-setup]').waitFor()
+    await pickFirst(page, 'breakdown-source')
+    await page.click('[data-test=breakdown-next]')
+    const bad = await importFile(page, breakdownBad)
+    check(bad.outcome === 'errors', `outcome of the bad table: ${bad.outcome}`)
+    const errors = await tableUntil(page, '[data-test=import-errors]', 'the error rows', (rows) => rows.length > 0)
+    const cell = errors.find((r) => r[1] === '牵头单位')
+    check(cell && cell[2].includes('发改委') && cell[2].includes('区发展和改革局'), `the lead-unit error and its suggestion: ${JSON.stringify(errors)}`)
+    check(errors.length === 1, `expected one error, got ${JSON.stringify(errors)}`)
+    await shot(page, '13-breakdown-errors.png')
+    const after = (await api(page, 'GET', '/api/v1/tasks?page_size=1&q=E2E重点项目前期工作')).body.total
+    check(after === before, 'the bad table wrote tasks')
+    await page.click('[data-test=import-retry]')
+    const fixed = await importFile(page, breakdownFixed)
+    check(fixed.outcome === 'success', `outcome of the fixed table: ${fixed.outcome}`)
+    const c = await counts(page)
+    check(c.created === '3', `counts of the breakdown import: ${JSON.stringify(c)}`)
+    await shot(page, '13b-breakdown-done.png')
+    await page.click('[data-test=import-finish]')
+    const made = await api(page, 'GET', '/api/v1/tasks?page_size=5&q=E2E')
+    check(made.body.items.some((t) => t.title === 'E2E重点项目前期工作' && t.lead_unit.name === '区发展和改革局' && t.deadline === '2027-03-31'),
+      `the imported task: ${JSON.stringify(made.body.items.map((t) => [t.title, t.lead_unit?.name, t.deadline]))}`)
+    await closePage(page)
+  })
+
+  await step('14', '督查首页、甘特图、报送情况、节假日、定时任务页面；手机宽度下单位的“我的工作”', [], async () => {
+    const page = await newPage('ducha (pages)')
+    current = page
+    await signIn(page, 'ducha', DEMO_PASSWORD)
+    await page.goto(`${BASE}/supervision`)
+    const red = page.locator('[data-test=home-light-red]')
+    await red.waitFor()
+    await until('the red count', async () => Number(await red.getAttribute('data-count')) > 0)
+    await canvasSettled(page, '[data-test=home-trend]')
+    await shot(page, '14-supervision-home.png', { fullPage: true })
+    await page.goto(`${BASE}/supervision/gantt`)
+    await until('gantt rows', async () => Number(await page.locator('[data-test=gantt-chart]').getAttribute('data-rows')) > 0)
+    await canvasSettled(page, '[data-test=gantt-chart]')
+    await shot(page, '14b-gantt.png')
+    for (const [path_, name] of [
+      ['/reports/status', '14c-reports-status.png'],
+      ['/system/calendar', '14d-calendar.png'],
+      ['/system/jobs', '14e-jobs.png'],
+    ]) {
+      await page.goto(`${BASE}${path_}`)
+      await page.waitForLoadState('networkidle')
+      await shot(page, name, { fullPage: true })
+    }
+    await closePage(page)
+
+    const phone = await newPage('t01_admin (phone)', { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true })
+    current = phone
+    await signIn(phone, 't01_admin', DEMO_PASSWORD)
+    await phone.goto(`${BASE}/supervision/my-work`)
+    await phone.locator('[data-test=mywork-refresh]').waitFor()
+    await phone.waitForLoadState('networkidle')
+    const w = await bodyWidth(phone)
+    check(w.scroll <= 361, `my work is ${w.scroll} px wide at 360 px`)
+    await shot(phone, '14f-phone-my-work.png', { fullPage: true })
+    await phone.goto(`${BASE}/reports/mine`)
+    await phone.waitForLoadState('networkidle')
+    await shot(phone, '14g-phone-reports.png', { fullPage: true })
+    await closePage(phone)
   })
 } catch (e) {
   fatal = e

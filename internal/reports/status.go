@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -94,10 +95,7 @@ func (s *Service) grids(ctx context.Context, q querier, a *auth.Actor, now time.
 		for i, d := range dues {
 			dph[i] = args.Add(d)
 		}
-		cols, from := `s.obligation_id, s.unit_id, s.due_on, s.status`, `report_submissions s`
-		if opt.detail {
-			cols += `, s.submitted_at, s.id, s.submitted_by_name, s.no_matters, s.values_json`
-		}
+		from := `report_submissions s`
 		where := `s.obligation_id IN ` + inList(ids, &args) + ` AND s.due_on IN (` + strings.Join(dph, ", ") + `)`
 		if !a.DistrictWide() {
 			from += ` JOIN units u ON u.id = s.unit_id`
@@ -106,59 +104,11 @@ func (s *Service) grids(ctx context.Context, q querier, a *auth.Actor, now time.
 		if opt.unit != 0 {
 			where += " AND s.unit_id = " + args.Add(opt.unit)
 		}
-		rows, err := q.QueryContext(ctx, `SELECT `+cols+` FROM `+from+` WHERE `+where, args...)
-		if err != nil {
-			return nil, err
+		load := s.loadRows
+		if !opt.detail && len(dues) > 1 {
+			load = s.loadRowsGrouped
 		}
-		defer rows.Close()
-		// A matrix reads thousands of rows: due dates and statuses are
-		// read as raw bytes and interned, rows come from chunks.
-		intern := make(map[string]string, len(dues)+4)
-		for _, d := range dues {
-			intern[d] = d
-		}
-		for _, st := range []string{OnTime, Late, Missing} {
-			intern[st] = st
-		}
-		str := func(b sql.RawBytes) string {
-			if v, ok := intern[string(b)]; ok {
-				return v
-			}
-			v := string(b)
-			intern[v] = v
-			return v
-		}
-		var chunk []stored
-		for rows.Next() {
-			if len(chunk) == cap(chunk) {
-				chunk = make([]stored, 0, 1024)
-			}
-			chunk = append(chunk, stored{})
-			r := &chunk[len(chunk)-1]
-			var oid int64
-			var due, status sql.RawBytes
-			dest := []any{&oid, &r.unitID, &due, &status}
-			var at sql.NullTime
-			var values string
-			if opt.detail {
-				dest = append(dest, &at, &r.id, &r.byName, &r.nothing, &values)
-			}
-			if err := rows.Scan(dest...); err != nil {
-				return nil, err
-			}
-			r.due, r.status = str(due), str(status)
-			if opt.detail {
-				if at.Valid {
-					t := at.Time
-					r.submittedAt = &t
-				}
-				if err := json.Unmarshal([]byte(values), &r.values); err != nil {
-					return nil, err
-				}
-			}
-			rowsOf[oid] = append(rowsOf[oid], r)
-		}
-		if err := rows.Err(); err != nil {
+		if rowsOf, err = load(ctx, q, from, where, args, dues, opt.detail); err != nil {
 			return nil, err
 		}
 	}
@@ -171,6 +121,114 @@ func (s *Service) grids(ctx context.Context, q querier, a *auth.Actor, now time.
 		out[o.ID] = buildGrid(members[o.ID], rowsOf[o.ID], cycles[o.ID], former, now)
 	}
 	return out, nil
+}
+
+// interner shares one string per due date and status among many rows.
+type interner map[string]string
+
+func newInterner(dues []string) interner {
+	in := make(interner, len(dues)+3)
+	for _, d := range dues {
+		in[d] = d
+	}
+	for _, st := range []string{OnTime, Late, Missing} {
+		in[st] = st
+	}
+	return in
+}
+
+func (in interner) of(b []byte) string {
+	if v, ok := in[string(b)]; ok {
+		return v
+	}
+	v := string(b)
+	in[v] = v
+	return v
+}
+
+// loadRows reads one row per stored submission (with detail: values,
+// names and times).
+func (s *Service) loadRows(ctx context.Context, q querier, from, where string, args []any, dues []string, detail bool) (map[int64][]*stored, error) {
+	cols := `s.obligation_id, s.unit_id, s.due_on, s.status`
+	if detail {
+		cols += `, s.submitted_at, s.id, s.submitted_by_name, s.no_matters, s.values_json`
+	}
+	rows, err := q.QueryContext(ctx, `SELECT `+cols+` FROM `+from+` WHERE `+where, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	in := newInterner(dues)
+	out := map[int64][]*stored{}
+	for rows.Next() {
+		var r stored
+		var oid int64
+		var due, status sql.RawBytes
+		dest := []any{&oid, &r.unitID, &due, &status}
+		var at sql.NullTime
+		var values string
+		if detail {
+			dest = append(dest, &at, &r.id, &r.byName, &r.nothing, &values)
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		r.due, r.status = in.of(due), in.of(status)
+		if detail {
+			if at.Valid {
+				t := at.Time
+				r.submittedAt = &t
+			}
+			if err := json.Unmarshal([]byte(values), &r.values); err != nil {
+				return nil, err
+			}
+		}
+		out[oid] = append(out[oid], &r)
+	}
+	return out, rows.Err()
+}
+
+// loadRowsGrouped reads the statuses of many cycles with one row per unit
+// ("2026-11-26on_time,2026-11-27late,…" aggregated in the database): a
+// 500-unit × 30-cycle matrix crosses the driver as 500 rows, not 15,000.
+func (s *Service) loadRowsGrouped(ctx context.Context, q querier, from, where string, args []any, dues []string, _ bool) (map[int64][]*stored, error) {
+	agg := `group_concat(s.due_on || s.status, ',')`
+	if s.DB.Dialect == db.Postgres {
+		agg = `string_agg(s.due_on || s.status, ',')`
+	}
+	rows, err := q.QueryContext(ctx, `SELECT s.obligation_id, s.unit_id, `+agg+` FROM `+from+` WHERE `+where+
+		` GROUP BY s.obligation_id, s.unit_id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	in := newInterner(dues)
+	out := map[int64][]*stored{}
+	var chunk []stored
+	for rows.Next() {
+		var oid, unit int64
+		var list sql.RawBytes
+		if err := rows.Scan(&oid, &unit, &list); err != nil {
+			return nil, err
+		}
+		for len(list) > 0 {
+			item := list
+			if i := bytes.IndexByte(list, ','); i >= 0 {
+				item, list = list[:i], list[i+1:]
+			} else {
+				list = nil
+			}
+			if len(item) <= 10 {
+				continue
+			}
+			if len(chunk) == cap(chunk) {
+				chunk = make([]stored, 0, 1024)
+			}
+			chunk = append(chunk, stored{unitID: unit, due: in.of(item[:10]), status: in.of(item[10:])})
+			out[oid] = append(out[oid], &chunk[len(chunk)-1])
+		}
+	}
+	return out, rows.Err()
 }
 
 // formerMembers names the units that have rows but are no longer members.

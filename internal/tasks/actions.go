@@ -343,7 +343,7 @@ const remindBatch = 200
 // sending twice.
 func (s *Service) remindDue(ctx context.Context, asOf time.Time) (int, error) {
 	sys := auth.System("tasks.remind")
-	if _, err := s.recomputeAll(ctx, sys); err != nil {
+	if _, err := s.recomputeIfStale(ctx, sys); err != nil {
 		return 0, err
 	}
 	rows, err := s.DB.R.QueryContext(ctx, `SELECT t.id FROM tasks t WHERE t.light IN ('yellow', 'red')

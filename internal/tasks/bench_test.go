@@ -3,6 +3,7 @@ package tasks_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -44,7 +45,7 @@ const (
 	scaleReports = 10 // per task
 )
 
-func buildScale(b *testing.B, dialect db.Dialect) *scale {
+func buildScale(b testing.TB, dialect db.Dialect) *scale {
 	scaleMu.Lock()
 	defer scaleMu.Unlock()
 	if s, ok := scaleBy[dialect]; ok {
@@ -166,11 +167,12 @@ func buildScale(b *testing.B, dialect db.Dialect) *scale {
 	if err := a.Tasks.RecordDailyStats(ctx, sys, today.AddDays(-1)); err != nil {
 		b.Fatal(err)
 	}
+	// What autovacuum (PostgreSQL) and ANALYZE after a big load (SQLite) would do.
+	stmt := `ANALYZE`
 	if dialect == db.Postgres {
-		if _, err := a.DB.W.ExecContext(ctx, `ANALYZE`); err != nil {
-			b.Fatal(err)
-		}
-	} else if _, err := a.DB.W.ExecContext(ctx, `ANALYZE`); err != nil {
+		stmt = `VACUUM ANALYZE`
+	}
+	if _, err := a.DB.W.ExecContext(ctx, stmt); err != nil {
 		b.Fatal(err)
 	}
 	scaleBy[dialect] = s
@@ -228,33 +230,43 @@ func BenchmarkRecomputeLights(b *testing.B) {
 }
 
 // BenchmarkLedger is a page of the ledger with filters, district-wide and
-// for a town, through the service.
+// for a town, through the service; "mixed" cycles through the filters and
+// pages, the others show each filter alone.
 func BenchmarkLedger(b *testing.B) {
 	eachDriver(b, func(b *testing.B, dialect db.Dialect) {
 		s := buildScale(b, dialect)
 		ctx := context.Background()
-		filters := []tasks.Filter{{}, {Light: []string{"red"}}, {Status: []string{"in_progress"}, Tag: "安全生产"},
-			{UnitID: s.units[20]}, {Q: "任务0123"}, {LeaderID: 3}, {DeadlineFrom: calendar.DateOf(s.clk.Now()), Light: []string{"yellow"}}}
+		filters := []struct {
+			name string
+			f    tasks.Filter
+		}{{"none", tasks.Filter{}}, {"red", tasks.Filter{Light: []string{"red"}}},
+			{"status+tag", tasks.Filter{Status: []string{"in_progress"}, Tag: "安全生产"}}, {"unit", tasks.Filter{UnitID: s.units[20]}},
+			{"q", tasks.Filter{Q: "任务0123"}}, {"leader", tasks.Filter{LeaderID: 3}},
+			{"deadline+yellow", tasks.Filter{DeadlineFrom: calendar.DateOf(s.clk.Now()), Light: []string{"yellow"}}}}
+		run := func(b *testing.B, a *auth.Actor, pick func(i int) tasks.Filter) {
+			durs := make([]time.Duration, 0, 1024)
+			i := 0
+			for b.Loop() {
+				f := pick(i)
+				i++
+				start := time.Now()
+				_, _, err := s.app.Tasks.List(ctx, a, f, httpx.Page{Page: 1 + i%5, Size: 20, Sort: []string{"deadline", "light", "-number"}[i%3]})
+				durs = append(durs, time.Since(start))
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.StopTimer()
+			percentiles(b, durs)
+		}
 		for _, who := range []struct {
 			name string
 			a    *auth.Actor
 		}{{"district", s.sup}, {"town", s.town}} {
-			b.Run(who.name, func(b *testing.B) {
-				durs := make([]time.Duration, 0, 1024)
-				i := 0
-				for b.Loop() {
-					f := filters[i%len(filters)]
-					i++
-					start := time.Now()
-					_, _, err := s.app.Tasks.List(ctx, who.a, f, httpx.Page{Page: 1 + i%5, Size: 20, Sort: []string{"deadline", "light", "-number"}[i%3]})
-					durs = append(durs, time.Since(start))
-					if err != nil {
-						b.Fatal(err)
-					}
-				}
-				b.StopTimer()
-				percentiles(b, durs)
-			})
+			b.Run(who.name+"/mixed", func(b *testing.B) { run(b, who.a, func(i int) tasks.Filter { return filters[i%len(filters)].f }) })
+			for _, f := range filters {
+				b.Run(who.name+"/"+f.name, func(b *testing.B) { run(b, who.a, func(int) tasks.Filter { return f.f }) })
+			}
 		}
 	})
 }
@@ -312,6 +324,7 @@ func BenchmarkCreateTasksHTTP(b *testing.B) {
 						return err
 					}
 					defer res.Body.Close()
+					_, _ = io.Copy(io.Discard, res.Body) // so the connection is reused
 					if res.StatusCode != 201 {
 						return fmt.Errorf("status %d", res.StatusCode)
 					}
@@ -328,8 +341,6 @@ func BenchmarkCreateTasksHTTP(b *testing.B) {
 					}
 				})
 				b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "tasks/s")
-				b.ReportMetric(float64(b.N)/float64(len(tasks.BatchSizes)), "batch")
-				tasks.BatchSizes = nil
 			})
 		}
 	})

@@ -73,57 +73,46 @@ type refs struct {
 
 func loadRefs(ctx context.Context, q querier, unitIDs, userIDs, sourceIDs []int64) (*refs, error) {
 	r := &refs{units: map[int64]unitRef{}, users: map[int64]userRef{}, sources: map[int64]sourceRef{}}
-	load := func(ids []int64, query string, scan func(rows interface{ Scan(...any) error }) error) error {
-		ids = uniq(ids)
-		if len(ids) == 0 {
-			return nil
+	// One statement for the three kinds (every create asks): rows tagged by kind.
+	var args db.Args
+	var parts []string
+	for _, p := range []struct {
+		ids []int64
+		q   string
+	}{
+		{unitIDs, `SELECT 'u', id, name, path, active FROM units WHERE id IN (%s)`},
+		{userIDs, `SELECT 'p', id, real_name, roles, active FROM users WHERE id IN (%s)`},
+		{sourceIDs, `SELECT 's', id, title, kind, TRUE FROM task_sources WHERE id IN (%s)`},
+	} {
+		if ids := uniq(p.ids); len(ids) > 0 {
+			parts = append(parts, fmt.Sprintf(p.q, inList(&args, ids)))
 		}
-		var args db.Args
-		rows, err := q.QueryContext(ctx, fmt.Sprintf(query, inList(&args, ids)), args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			if err := scan(rows); err != nil {
-				return err
-			}
-		}
-		return rows.Err()
 	}
-	if err := load(unitIDs, `SELECT id, name, path, active FROM units WHERE id IN (%s)`, func(rows interface{ Scan(...any) error }) error {
-		var u unitRef
-		if err := rows.Scan(&u.ID, &u.Name, &u.Path, &u.Active); err != nil {
-			return err
-		}
-		r.units[u.ID] = u
-		return nil
-	}); err != nil {
+	if len(parts) == 0 {
+		return r, nil
+	}
+	rows, err := q.QueryContext(ctx, strings.Join(parts, " UNION ALL "), args...)
+	if err != nil {
 		return nil, err
 	}
-	if err := load(userIDs, `SELECT id, real_name, active, roles FROM users WHERE id IN (%s)`, func(rows interface{ Scan(...any) error }) error {
-		var u userRef
-		var roles string
-		if err := rows.Scan(&u.ID, &u.Name, &u.Active, &roles); err != nil {
-			return err
+	defer rows.Close()
+	for rows.Next() {
+		var kind, name, extra string
+		var id int64
+		var active bool
+		if err := rows.Scan(&kind, &id, &name, &extra, &active); err != nil {
+			return nil, err
 		}
-		u.Leader = slices.Contains(strings.Split(roles, ","), string(auth.Leader))
-		r.users[u.ID] = u
-		return nil
-	}); err != nil {
-		return nil, err
-	}
-	if err := load(sourceIDs, `SELECT id, title, kind FROM task_sources WHERE id IN (%s)`, func(rows interface{ Scan(...any) error }) error {
-		var s sourceRef
-		if err := rows.Scan(&s.ID, &s.Title, &s.Kind); err != nil {
-			return err
+		switch kind {
+		case "u":
+			r.units[id] = unitRef{ID: id, Name: name, Path: extra, Active: active}
+		case "p":
+			r.users[id] = userRef{ID: id, Name: name, Active: active, Leader: slices.Contains(strings.Split(extra, ","), string(auth.Leader))}
+		case "s":
+			r.sources[id] = sourceRef{ID: id, Title: name, Kind: extra}
 		}
-		r.sources[s.ID] = s
-		return nil
-	}); err != nil {
-		return nil, err
 	}
-	return r, nil
+	return r, rows.Err()
 }
 
 // refsFor loads what a batch of inputs (and the tasks they patch) names.
@@ -412,6 +401,17 @@ func defaults(day calendar.Date) fields {
 	return fields{Kind: KindOnce, StartOn: day, Tags: []string{}, LeaderIDs: []int64{}, CoUnitIDs: []int64{}}
 }
 
+// noDeadline sorts long-term work after every dated task.
+const noDeadline = "9999-12-31"
+
+// dueKey is the deadline as the sort key (tasks.due_key).
+func dueKey(d calendar.Date) string {
+	if d.IsZero() {
+		return noDeadline
+	}
+	return d.String()
+}
+
 // numberOf formats a supervision number: 示督〔2026〕12号.
 func numberOf(prefix string, year, seq int) string {
 	return fmt.Sprintf("%s〔%d〕%d号", prefix, year, seq)
@@ -429,8 +429,8 @@ func reserve(ctx context.Context, w *audit.W, name string, year, n int) (int, er
 
 // taskCols are the columns insert writes.
 var taskCols = []string{"id", "parent_id", "source_id", "number", "year", "seq", "sub_seq", "title", "requirements", "kind", "report_cycle",
-	"lead_unit_id", "lead_unit_path", "responsible_name", "responsible_phone", "start_on", "deadline", "status", "progress",
-	"light", "light_reason", "light_since", "overdue", "report_missing", "sign_due", "issued_at", "created_by", "created_at", "updated_at"}
+	"lead_unit_id", "lead_unit_path", "responsible_name", "responsible_phone", "start_on", "deadline", "due_key", "status", "progress",
+	"light", "light_since", "overdue", "report_missing", "sign_due", "issued_at", "created_by", "created_at", "updated_at"}
 
 // insert writes validated tasks with their relations, timeline, trail and
 // notifications: a few bulk statements whatever their number.
@@ -458,7 +458,7 @@ func (s *Service) insert(ctx context.Context, w *audit.W, st Settings, r *refs, 
 	}
 	signDue := s.Calendar.AddWorkdays(day, st.SignDays)
 	a := w.Actor()
-	var taskRows, leaderRows, coRows, tagRows, msRows, eventRows [][]any
+	var taskRows, reasonRows, leaderRows, coRows, tagRows, msRows, eventRows [][]any
 	entries := make([]audit.Entry, 0, len(ts))
 	for i, t := range ts {
 		t.ID = ids[i]
@@ -491,8 +491,11 @@ func (s *Service) insert(ctx context.Context, w *audit.W, st Settings, r *refs, 
 		t.Out = t.task(r, status, v, since, due, issuedAt, now, parentID)
 		taskRows = append(taskRows, []any{t.ID, db.NullID(parentID), db.NullID(t.SourceID), t.Number, t.Year, t.Seq, t.SubSeq, t.Title,
 			t.Requirements, t.Kind, t.ReportCycle, t.LeadUnitID, lead.Path, t.ResponsibleName, t.ResponsiblePhone,
-			dateArg(t.StartOn), dateArg(t.Deadline), status, 0, v.Light, v.Reason, timeArg(since), v.Overdue, v.Missing,
+			dateArg(t.StartOn), dateArg(t.Deadline), dueKey(t.Deadline), status, 0, v.Light, timeArg(since), v.Overdue, v.Missing,
 			dateArg(due), timeArg(issuedAt), db.NullID(a.UserID), now, now})
+		if v.Reason != "" {
+			reasonRows = append(reasonRows, []any{t.ID, v.Reason})
+		}
 		for j, id := range t.LeaderIDs {
 			leaderRows = append(leaderRows, []any{t.ID, id, j})
 		}
@@ -525,6 +528,7 @@ func (s *Service) insert(ctx context.Context, w *audit.W, st Settings, r *refs, 
 		rows  [][]any
 	}{
 		{"tasks", taskCols, taskRows},
+		{"task_light_reasons", []string{"task_id", "reason"}, reasonRows},
 		{"task_leaders", []string{"task_id", "user_id", "sort_order"}, leaderRows},
 		{"task_co_units", []string{"task_id", "unit_id", "unit_path", "sort_order"}, coRows},
 		{"task_tags", []string{"task_id", "tag"}, tagRows},
@@ -535,10 +539,12 @@ func (s *Service) insert(ctx context.Context, w *audit.W, st Settings, r *refs, 
 			return nil, fmt.Errorf("insert %s: %w", ins.table, err)
 		}
 	}
-	if err := w.RecordMany(entries); err != nil {
+	// Notifications before the trail: the audit head is the one row every
+	// writer locks, so take it last and hold it briefly.
+	if err := s.announce(ctx, w, ts, signDue); err != nil {
 		return nil, err
 	}
-	return ids, s.announce(ctx, w, ts, signDue)
+	return ids, w.RecordMany(entries)
 }
 
 // announce tells the units about the tasks issued to them: one message per
@@ -810,7 +816,6 @@ func (s *Service) commit(ctx context.Context, a *auth.Actor, st Settings, r *ref
 		return err
 	})
 	take() // when the write failed before it began
-	BatchSizes = append(BatchSizes, len(batch))
 	if err != nil && len(batch) > 1 {
 		// One bad create (a unit deleted meanwhile) must not fail the others.
 		for _, b := range batch {
@@ -829,5 +834,3 @@ func (s *Service) commit(ctx context.Context, a *auth.Actor, st Settings, r *ref
 	}
 	return batch[0].err
 }
-
-var BatchSizes []int

@@ -3,12 +3,11 @@ package tasks
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"time"
 
 	"diaodu/internal/platform/auth"
 	"diaodu/internal/platform/calendar"
-	"diaodu/internal/platform/errs"
+	"diaodu/internal/platform/db"
 )
 
 // milestones reads a task's milestones in order.
@@ -18,13 +17,31 @@ func milestones(ctx context.Context, q querier, taskID int64) ([]Milestone, erro
 
 // milestonesOf reads milestones by a condition; now (when set) marks late ones.
 func milestonesOf(ctx context.Context, q querier, where string, args []any, now time.Time) ([]Milestone, error) {
+	out := []Milestone{}
+	err := eachMilestone(ctx, q, where, args, now, func(_ int64, m Milestone) { out = append(out, m) })
+	return out, err
+}
+
+// milestonesByTask reads the milestones of many tasks (the Gantt view), 500 tasks a query.
+func milestonesByTask(ctx context.Context, q querier, ids []int64, now time.Time) (map[int64][]Milestone, error) {
+	out := map[int64][]Milestone{}
+	for i := 0; i < len(ids); i += relationChunk {
+		var args db.Args
+		where := "m.task_id IN (" + inList(&args, ids[i:min(i+relationChunk, len(ids))]) + ")"
+		if err := eachMilestone(ctx, q, where, args, now, func(task int64, m Milestone) { out[task] = append(out[task], m) }); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func eachMilestone(ctx context.Context, q querier, where string, args []any, now time.Time, add func(task int64, m Milestone)) error {
 	rows, err := q.QueryContext(ctx, `SELECT m.id, m.task_id, m.name, m.due_on, m.weight, m.done_on FROM task_milestones m
 		WHERE `+where+` ORDER BY m.task_id, m.sort_order, m.id`, args...)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer rows.Close()
-	out := []Milestone{}
 	day := calendar.Date{}
 	if !now.IsZero() {
 		day = today(now)
@@ -33,57 +50,12 @@ func milestonesOf(ctx context.Context, q querier, where string, args []any, now 
 		var m Milestone
 		var task int64
 		if err := rows.Scan(&m.ID, &task, &m.Name, &m.DueOn, &m.Weight, &m.DoneOn); err != nil {
-			return nil, err
+			return err
 		}
 		m.Late = (m.DoneOn.IsZero() && !day.IsZero() && day.After(m.DueOn)) || (!m.DoneOn.IsZero() && m.DoneOn.After(m.DueOn))
-		out = append(out, m)
+		add(task, m)
 	}
-	return out, rows.Err()
-}
-
-// milestoneTask maps milestones to their tasks (for the Gantt view).
-func milestonesByTask(ctx context.Context, q querier, ids []int64, now time.Time) (map[int64][]Milestone, error) {
-	out := map[int64][]Milestone{}
-	for i := 0; i < len(ids); i += relationChunk {
-		part := ids[i:min(i+relationChunk, len(ids))]
-		var args argList
-		rows, err := q.QueryContext(ctx, `SELECT m.id, m.task_id, m.name, m.due_on, m.weight, m.done_on FROM task_milestones m
-			WHERE m.task_id IN (`+args.in(part)+`) ORDER BY m.task_id, m.sort_order, m.id`, args...)
-		if err != nil {
-			return nil, err
-		}
-		day := today(now)
-		for rows.Next() {
-			var m Milestone
-			var task int64
-			if err := rows.Scan(&m.ID, &task, &m.Name, &m.DueOn, &m.Weight, &m.DoneOn); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			m.Late = (m.DoneOn.IsZero() && day.After(m.DueOn)) || (!m.DoneOn.IsZero() && m.DoneOn.After(m.DueOn))
-			out[task] = append(out[task], m)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
-
-// argList is db.Args with an IN helper.
-type argList []any
-
-func (a *argList) in(ids []int64) string {
-	s := ""
-	for i, id := range ids {
-		*a = append(*a, id)
-		if i > 0 {
-			s += ", "
-		}
-		s += fmt.Sprintf("$%d", len(*a))
-	}
-	return s
+	return rows.Err()
 }
 
 const reportSelect = `SELECT r.id, r.cycle_start, r.cycle_end, r.content, r.percent, r.problems, r.unit_id, u.name,
@@ -361,8 +333,3 @@ func can(a *auth.Actor, x *access, now time.Time, pendingExtension bool) []strin
 	add(a.Can(auth.ManageTasks) && open(st), "interview")
 	return out
 }
-
-// requireView is the check for reading anything of a task.
-func requireView(a *auth.Actor) error { return auth.Require(a, auth.ViewTasks) }
-
-var _ = errs.ErrNotFound

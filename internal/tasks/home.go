@@ -55,8 +55,8 @@ func (s *Service) Home(ctx context.Context, a *auth.Actor) (*Home, error) {
 		sums = append(sums, "SUM(CASE WHEN t.status NOT IN ('draft', 'closed') AND t.light = '"+l+"' THEN 1 ELSE 0 END)")
 	}
 	sums = append(sums,
-		"SUM(CASE WHEN t.status = 'closed' OR (t.status <> 'draft' AND t.deadline < "+d+") THEN 1 ELSE 0 END)",
-		"SUM(CASE WHEN t.status = 'closed' AND t.closed_on_time = TRUE THEN 1 WHEN t.status NOT IN ('draft', 'closed') AND t.deadline < "+
+		"SUM(CASE WHEN t.status = 'closed' OR (t.status <> 'draft' AND t.due_key < "+d+") THEN 1 ELSE 0 END)",
+		"SUM(CASE WHEN t.status = 'closed' AND t.closed_on_time = TRUE THEN 1 WHEN t.status NOT IN ('draft', 'closed') AND t.due_key < "+
 			d+" AND t.overdue = FALSE THEN 1 ELSE 0 END)",
 		"SUM(CASE WHEN t.overdue = TRUE THEN 1 ELSE 0 END)",
 		"SUM(CASE WHEN t.report_missing = TRUE THEN 1 ELSE 0 END)")
@@ -137,17 +137,18 @@ func (s *Service) Home(ctx context.Context, a *auth.Actor) (*Home, error) {
 		{LightGreen, lightName(LightGreen), live.Green}}
 	weekArgs := slices.Clone(args)
 	lists := []struct {
-		dst  *[]Task
-		cond string
-		args db.Args
+		dst   *[]Task
+		cond  string
+		order string
+		args  db.Args
 	}{
-		{&h.DueThisWeek, "t.status NOT IN ('draft', 'closed') AND t.deadline >= " + weekArgs.Add(day.Monday()) + " AND t.deadline <= " +
-			weekArgs.Add(day.Monday().AddDays(6)) + " ORDER BY t.deadline, t.id", weekArgs},
-		{&h.Overdue, "t.overdue = TRUE ORDER BY t.deadline, t.id", args},
-		{&h.MissingReports, "t.report_missing = TRUE ORDER BY t.last_cycle_end IS NULL DESC, t.last_cycle_end, t.id", args},
+		{&h.DueThisWeek, "t.status NOT IN ('draft', 'closed') AND t.due_key >= " + weekArgs.Add(day.Monday()) + " AND t.due_key <= " +
+			weekArgs.Add(day.Monday().AddDays(6)), "t.due_key, t.id", weekArgs},
+		{&h.Overdue, "t.overdue = TRUE", "t.due_key, t.id", args},
+		{&h.MissingReports, "t.report_missing = TRUE", "t.due_key, t.id", args},
 	}
 	for _, l := range lists {
-		if *l.dst, err = s.tasksOf(ctx, a, fmt.Sprintf("WHERE %s AND %s LIMIT %d", where, l.cond, homeList), l.args); err != nil {
+		if *l.dst, err = s.page(ctx, a, where+" AND "+l.cond, l.args, l.order, homeList, 0); err != nil {
 			return nil, err
 		}
 	}
@@ -270,7 +271,7 @@ func (s *Service) MyWork(ctx context.Context, a *auth.Actor) (*MyWork, error) {
 		var args db.Args
 		rows, err := s.DB.R.QueryContext(ctx, `SELECT t.id, t.start_on, t.report_cycle, t.last_cycle_end, t.deadline, t.status, t.overdue,
 			t.report_missing FROM tasks t WHERE `+leadCond(a.UnitPath, &args)+` AND t.status IN ('signed', 'in_progress', 'returned')
-			ORDER BY t.deadline IS NULL, t.deadline, t.id`, args...)
+			ORDER BY t.due_key, t.id`, args...)
 		if err != nil {
 			return nil, err
 		}
@@ -303,7 +304,7 @@ func (s *Service) MyWork(ctx context.Context, a *auth.Actor) (*MyWork, error) {
 				continue
 			}
 			var args db.Args
-			if err := list(l.dst, "t.id IN ("+inList(&args, l.ids[:min(len(l.ids), homeList)])+") ORDER BY t.deadline IS NULL, t.deadline, t.id", args); err != nil {
+			if err := list(l.dst, "t.id IN ("+inList(&args, l.ids[:min(len(l.ids), homeList)])+") ORDER BY t.due_key, t.id", args); err != nil {
 				return nil, err
 			}
 		}

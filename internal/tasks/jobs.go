@@ -8,6 +8,7 @@ import (
 	"diaodu/internal/attachments"
 	"diaodu/internal/platform/audit"
 	"diaodu/internal/platform/auth"
+	"diaodu/internal/platform/calendar"
 	"diaodu/internal/platform/errs"
 	"diaodu/internal/platform/jobs"
 )
@@ -20,7 +21,7 @@ func (s *Service) Register(j *jobs.Scheduler, att *attachments.Service) {
 		if err := s.refreshPaths(ctx, sys); err != nil {
 			return err
 		}
-		_, err := s.recomputeAll(ctx, sys)
+		_, err := s.recomputeIfStale(ctx, sys)
 		return err
 	})
 	j.Register("tasks.remind", "督办任务自动催办", remindSchedule{s}, func(ctx context.Context, asOf time.Time) error {
@@ -32,6 +33,43 @@ func (s *Service) Register(j *jobs.Scheduler, att *attachments.Service) {
 	})
 	att.RegisterOwner("task", s.taskOwner)
 	att.RegisterOwner("task_source", s.sourceOwner)
+}
+
+// lightsMark is what every light depends on besides the tasks themselves:
+// the day, the thresholds and the holiday calendar.
+type lightsMark struct {
+	day      calendar.Date
+	settings Settings
+	calendar int64 // calendar_meta.version
+}
+
+// recomputeIfStale recomputes all lights unless this replica already did
+// for the same day, settings and calendar: within a day a light changes
+// only when its task does, and every change to a task recomputes its light
+// in the same transaction. So the 15-minute job costs one small query
+// until midnight, or until the thresholds or the calendar change.
+func (s *Service) recomputeIfStale(ctx context.Context, a *auth.Actor) (int, error) {
+	st, err := s.current(ctx)
+	if err != nil {
+		return 0, err
+	}
+	mark := lightsMark{day: today(s.Clock.Now()), settings: st}
+	if err := s.DB.R.QueryRowContext(ctx, `SELECT version FROM calendar_meta WHERE id = 1`).Scan(&mark.calendar); err != nil {
+		return 0, err
+	}
+	s.mu.Lock()
+	fresh := s.lightsDone == mark
+	s.mu.Unlock()
+	if fresh {
+		return 0, nil
+	}
+	n, err := s.recomputeAll(ctx, a)
+	if err == nil {
+		s.mu.Lock()
+		s.lightsDone = mark
+		s.mu.Unlock()
+	}
+	return n, err
 }
 
 // remindSchedule is daily at the configured reminder time, read when the

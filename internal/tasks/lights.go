@@ -2,8 +2,8 @@ package tasks
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -14,8 +14,8 @@ import (
 )
 
 // Lights are computed in Go from the stored task row and its open
-// milestones, and stored (light, light_reason, overdue, report_missing) so
-// lists filter by them. They are recomputed in the transaction of every
+// milestones, and stored (tasks.light, overdue, report_missing, and the
+// words in task_light_reasons) so lists filter by them. They are recomputed in the transaction of every
 // change to a task, and for all tasks by the tasks.lights job.
 
 // lightState is what a light depends on.
@@ -212,17 +212,49 @@ func (x *workdayIndex) WorkdaysBetween(a, b calendar.Date) int {
 type stored struct {
 	lightState
 	verdict
-	Stamp time.Time // updated_at when read: a later change keeps its own light
+	// Stamp is updated_at as read (as text on SQLite, which stores it so:
+	// no parsing 50,000 timestamps); a task changed since keeps the light
+	// its own transaction gave it.
+	Stamp any
 }
 
-const lightCols = `t.id, t.status, t.start_on, t.deadline, t.sign_due, t.last_cycle_end, t.report_cycle, t.progress,
-	t.requested_at, t.light, t.light_reason, t.overdue, t.report_missing, t.updated_at`
+// lightCols are what loadLights reads; the last one is the stamp.
+func lightCols(d db.Dialect) string {
+	stamp := "t.updated_at"
+	if d == db.SQLite {
+		stamp = "CAST(t.updated_at AS TEXT)"
+	}
+	return `t.id, t.status, t.start_on, t.deadline, t.sign_due, t.last_cycle_end, t.report_cycle, t.progress,
+	t.requested_at, t.light, t.overdue, t.report_missing, ` + stamp
+}
+
+// dateCol scans a business date without time.Parse ("2026-09-30" is
+// fixed-width); anything else goes through calendar.Date.
+type dateCol struct{ d *calendar.Date }
+
+func (c dateCol) Scan(v any) error {
+	if s, ok := v.(string); ok && len(s) == 10 && s[4] == '-' && s[7] == '-' {
+		n := func(s string) int {
+			x := 0
+			for _, r := range s {
+				x = x*10 + int(r-'0')
+			}
+			return x
+		}
+		y, m, d := n(s[:4]), n(s[5:7]), n(s[8:])
+		if m >= 1 && m <= 12 && d >= 1 && d <= 31 {
+			*c.d = calendar.NewDate(y, time.Month(m), d)
+			return nil
+		}
+	}
+	return c.d.Scan(v)
+}
 
 func scanLight(rows interface{ Scan(...any) error }) (*stored, error) {
 	var x stored
 	var req nullTime
-	if err := rows.Scan(&x.ID, &x.Status, &x.StartOn, &x.Deadline, &x.SignDue, &x.LastCycleEnd, &x.ReportCycle, &x.Progress,
-		&req, &x.Light, &x.Reason, &x.Overdue, &x.Missing, &x.Stamp); err != nil {
+	if err := rows.Scan(&x.ID, &x.Status, dateCol{&x.StartOn}, dateCol{&x.Deadline}, dateCol{&x.SignDue}, dateCol{&x.LastCycleEnd},
+		&x.ReportCycle, &x.Progress, &req, &x.Light, &x.Overdue, &x.Missing, &x.Stamp); err != nil {
 		return nil, err
 	}
 	x.RequestedAt = req.T
@@ -230,9 +262,10 @@ func scanLight(rows interface{ Scan(...any) error }) (*stored, error) {
 }
 
 // loadLights reads tasks by a condition and attaches their open
-// milestones due by horizon (zero: all).
-func loadLights(ctx context.Context, q querier, where string, args []any, horizon calendar.Date) ([]*stored, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+lightCols+` FROM tasks t WHERE `+where+` ORDER BY t.id`, args...)
+// milestones: all of them, or (horizon set: the bulk read) those due by
+// horizon, read without the condition and matched in Go.
+func loadLights(ctx context.Context, q querier, d db.Dialect, where string, args []any, horizon calendar.Date) ([]*stored, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+lightCols(d)+` FROM tasks t WHERE `+where+` ORDER BY t.id`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -252,35 +285,57 @@ func loadLights(ctx context.Context, q querier, where string, args []any, horizo
 	if len(out) == 0 {
 		return out, nil
 	}
-	mq := `SELECT m.task_id, m.name, m.due_on FROM task_milestones m JOIN tasks t ON t.id = m.task_id
-		WHERE m.done_on IS NULL AND ` + where
-	margs := append([]any(nil), args...)
+	rq, rargs := `SELECT r.task_id, r.reason FROM task_light_reasons r JOIN tasks t ON t.id = r.task_id WHERE `+where, args
 	if !horizon.IsZero() {
-		a := db.Args(margs)
-		mq += " AND m.due_on <= " + a.Add(horizon)
-		margs = a
+		rq, rargs = `SELECT r.task_id, r.reason FROM task_light_reasons r`, nil
 	}
-	mrows, err := q.QueryContext(ctx, mq+` ORDER BY m.task_id, m.due_on, m.sort_order`, margs...)
-	if err != nil {
+	if err := walk(ctx, q, rq+` ORDER BY r.task_id`, rargs, out, func(rows *sql.Rows) (int64, func(*stored), error) {
+		var id int64
+		var reason string
+		err := rows.Scan(&id, &reason)
+		return id, func(x *stored) { x.Reason = reason }, err
+	}); err != nil {
 		return nil, err
 	}
-	defer mrows.Close()
-	// Both lists are in id order: walk them together instead of a map.
-	i := 0
-	for mrows.Next() {
+	mq := `SELECT m.task_id, m.name, m.due_on FROM task_milestones m JOIN tasks t ON t.id = m.task_id
+		WHERE m.done_on IS NULL AND ` + where
+	margs := args
+	if !horizon.IsZero() {
+		mq, margs = `SELECT m.task_id, m.name, m.due_on FROM task_milestones m WHERE m.done_on IS NULL AND m.due_on <= $1`, []any{horizon}
+	}
+	err = walk(ctx, q, mq+` ORDER BY m.task_id, m.due_on, m.sort_order`, margs, out, func(rows *sql.Rows) (int64, func(*stored), error) {
 		var id int64
 		var m openMilestone
-		if err := mrows.Scan(&id, &m.Name, &m.Due); err != nil {
-			return nil, err
+		err := rows.Scan(&id, &m.Name, dateCol{&m.Due})
+		return id, func(x *stored) { x.Milestones = append(x.Milestones, m) }, err
+	})
+	return out, err
+}
+
+// walk reads rows whose first column is a task id, in id order, and
+// applies each to its task in out (also in id order); rows of tasks not in
+// out are skipped. Walking both lists beats a map for 50,000 tasks.
+func walk(ctx context.Context, q querier, query string, args []any, out []*stored,
+	scan func(rows *sql.Rows) (id int64, apply func(x *stored), err error)) error {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	i := 0
+	for rows.Next() {
+		id, apply, err := scan(rows)
+		if err != nil {
+			return err
 		}
 		for i < len(out) && out[i].ID < id {
 			i++
 		}
 		if i < len(out) && out[i].ID == id {
-			out[i].Milestones = append(out[i].Milestones, m)
+			apply(out[i])
 		}
 	}
-	return out, mrows.Err()
+	return rows.Err()
 }
 
 // change is a light to write; Stamp (when set) guards against a change
@@ -288,7 +343,7 @@ func loadLights(ctx context.Context, q querier, where string, args []any, horizo
 type change struct {
 	ID       int64
 	Old, New verdict
-	Stamp    time.Time
+	Stamp    any // nil: no guard
 }
 
 // diff judges every task and returns those whose stored light differs.
@@ -339,23 +394,39 @@ func writeLights(ctx context.Context, w *audit.W, cs []change) (int, error) {
 	return len(written), err
 }
 
+// flagsChanged tells whether a change touches the indexed columns of
+// tasks, not only the words.
+func (c change) flagsChanged() bool {
+	return c.Old.Light != c.New.Light || c.Old.Overdue != c.New.Overdue || c.Old.Missing != c.New.Missing
+}
+
 func writeLightsSQLite(ctx context.Context, w *audit.W, cs []change) ([]change, error) {
-	stmt, err := w.PrepareContext(ctx, `UPDATE tasks SET light = $1, light_reason = $2, overdue = $3, report_missing = $4,
-		light_since = CASE WHEN $5 THEN $6 ELSE light_since END WHERE id = $7 AND ($8 IS NULL OR updated_at = $8)`)
+	flags, err := w.PrepareContext(ctx, `UPDATE tasks SET light = $1, overdue = $2, report_missing = $3,
+		light_since = CASE WHEN $4 THEN $5 ELSE light_since END WHERE id = $6 AND ($7 IS NULL OR CAST(updated_at AS TEXT) = $7)`)
 	if err != nil {
 		return nil, err
 	}
-	defer stmt.Close()
+	defer flags.Close()
+	words, err := w.PrepareContext(ctx, `INSERT INTO task_light_reasons (task_id, reason) SELECT $1, $2
+		WHERE $3 IS NULL OR EXISTS (SELECT 1 FROM tasks WHERE id = $1 AND CAST(updated_at AS TEXT) = $3)
+		ON CONFLICT (task_id) DO UPDATE SET reason = excluded.reason`)
+	if err != nil {
+		return nil, err
+	}
+	defer words.Close()
 	var out []change
 	for _, c := range cs {
-		var stamp any
-		if !c.Stamp.IsZero() {
-			stamp = c.Stamp
+		var res sql.Result
+		if c.flagsChanged() {
+			if res, err = flags.ExecContext(ctx, c.New.Light, c.New.Overdue, c.New.Missing, c.Old.Light != c.New.Light, w.Now(),
+				c.ID, c.Stamp); err != nil {
+				return nil, err
+			}
 		}
-		res, err := stmt.ExecContext(ctx, c.New.Light, c.New.Reason, c.New.Overdue, c.New.Missing, c.Old.Light != c.New.Light, w.Now(),
-			c.ID, stamp)
-		if err != nil {
-			return nil, err
+		if c.Old.Reason != c.New.Reason {
+			if res, err = words.ExecContext(ctx, c.ID, c.New.Reason, c.Stamp); err != nil {
+				return nil, err
+			}
 		}
 		if n, _ := res.RowsAffected(); n == 1 {
 			out = append(out, c)
@@ -365,40 +436,71 @@ func writeLightsSQLite(ctx context.Context, w *audit.W, cs []change) ([]change, 
 }
 
 func writeLightsPG(ctx context.Context, w *audit.W, cs []change) ([]change, error) {
-	n := len(cs)
-	ids, lights, reasons := make([]int64, n), make([]string, n), make([]string, n)
-	overdue, missing, colour, guarded := make([]bool, n), make([]bool, n), make([]bool, n), make([]bool, n)
-	stamps := make([]time.Time, n)
-	byID := make(map[int64]change, n)
-	for i, c := range cs {
-		ids[i], lights[i], reasons[i] = c.ID, c.New.Light, c.New.Reason
-		overdue[i], missing[i], colour[i] = c.New.Overdue, c.New.Missing, c.Old.Light != c.New.Light
-		guarded[i], stamps[i] = !c.Stamp.IsZero(), c.Stamp
-		if c.Stamp.IsZero() {
-			stamps[i] = w.Now()
+	byID := make(map[int64]change, len(cs))
+	var fIDs, rIDs []int64
+	var fLights, rReasons []string
+	var fOverdue, fMissing, fColour, fGuarded, rGuarded []bool
+	var fStamps, rStamps []time.Time
+	stamp := func(c change) (time.Time, bool) {
+		if t, ok := c.Stamp.(time.Time); ok {
+			return t, true
 		}
+		return w.Now(), false
+	}
+	for _, c := range cs {
 		byID[c.ID] = c
+		t, guarded := stamp(c)
+		if c.flagsChanged() {
+			fIDs, fLights = append(fIDs, c.ID), append(fLights, c.New.Light)
+			fOverdue, fMissing, fColour = append(fOverdue, c.New.Overdue), append(fMissing, c.New.Missing), append(fColour, c.Old.Light != c.New.Light)
+			fGuarded, fStamps = append(fGuarded, guarded), append(fStamps, t)
+		}
+		if c.Old.Reason != c.New.Reason {
+			rIDs, rReasons, rGuarded, rStamps = append(rIDs, c.ID), append(rReasons, c.New.Reason), append(rGuarded, guarded), append(rStamps, t)
+		}
 	}
-	rows, err := w.QueryContext(ctx, `UPDATE tasks AS t SET light = v.light, light_reason = v.reason, overdue = v.overdue,
-		report_missing = v.missing, light_since = CASE WHEN v.colour THEN $9 ELSE t.light_since END
-		FROM unnest($1::bigint[], $2::text[], $3::text[], $4::boolean[], $5::boolean[], $6::boolean[], $7::boolean[], $8::timestamptz[])
-			AS v(id, light, reason, overdue, missing, colour, guarded, stamp)
-		WHERE t.id = v.id AND (NOT v.guarded OR t.updated_at = v.stamp) RETURNING t.id`,
-		ids, lights, reasons, overdue, missing, colour, guarded, stamps, w.Now())
-	if err != nil {
-		return nil, err
+	written := map[int64]bool{}
+	collect := func(q string, args ...any) error {
+		rows, err := w.QueryContext(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			written[id] = true
+		}
+		return rows.Err()
 	}
-	defer rows.Close()
-	var out []change
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
+	if len(fIDs) > 0 {
+		if err := collect(`UPDATE tasks AS t SET light = v.light, overdue = v.overdue, report_missing = v.missing,
+			light_since = CASE WHEN v.colour THEN $8 ELSE t.light_since END
+			FROM unnest($1::bigint[], $2::text[], $3::boolean[], $4::boolean[], $5::boolean[], $6::boolean[], $7::timestamptz[])
+				AS v(id, light, overdue, missing, colour, guarded, stamp)
+			WHERE t.id = v.id AND (NOT v.guarded OR t.updated_at = v.stamp) RETURNING t.id`,
+			fIDs, fLights, fOverdue, fMissing, fColour, fGuarded, fStamps, w.Now()); err != nil {
 			return nil, err
 		}
-		out = append(out, byID[id])
 	}
-	slices.SortFunc(out, func(a, b change) int { return int(a.ID - b.ID) })
-	return out, rows.Err()
+	if len(rIDs) > 0 {
+		if err := collect(`INSERT INTO task_light_reasons (task_id, reason)
+			SELECT v.id, v.reason FROM unnest($1::bigint[], $2::text[], $3::boolean[], $4::timestamptz[]) AS v(id, reason, guarded, stamp)
+			JOIN tasks t ON t.id = v.id WHERE NOT v.guarded OR t.updated_at = v.stamp
+			ON CONFLICT (task_id) DO UPDATE SET reason = excluded.reason RETURNING task_id`,
+			rIDs, rReasons, rGuarded, rStamps); err != nil {
+			return nil, err
+		}
+	}
+	var out []change
+	for _, c := range cs {
+		if written[c.ID] {
+			out = append(out, c)
+		}
+	}
+	return out, nil
 }
 
 // LightNames are the Chinese names of the lights.
@@ -413,7 +515,7 @@ func (s *Service) relight(ctx context.Context, w *audit.W, st Settings, ids ...i
 		return nil
 	}
 	var args db.Args
-	xs, err := loadLights(ctx, w, "t.id IN ("+inList(&args, ids)+")", args, calendar.Date{})
+	xs, err := loadLights(ctx, w, w.Dialect, "t.id IN ("+inList(&args, ids)+")", args, calendar.Date{})
 	if err != nil {
 		return err
 	}
@@ -448,7 +550,7 @@ func (s *Service) recomputeAll(ctx context.Context, a *auth.Actor) (int, error) 
 	now := s.Clock.Now()
 	day := today(now)
 	// Live tasks, and any stale light on a draft or closed task.
-	xs, err := loadLights(ctx, s.DB.R, `(t.status NOT IN ('draft', 'closed') OR t.light <> 'none')`, nil,
+	xs, err := loadLights(ctx, s.DB.R, s.DB.Dialect, `(t.status NOT IN ('draft', 'closed') OR t.light <> 'none')`, nil,
 		day.AddDays(st.horizonDays()))
 	if err != nil {
 		return 0, err

@@ -17,10 +17,11 @@ import (
 // lead unit path (for scope checks).
 const taskSelect = `SELECT t.id, t.parent_id, t.number, t.title, t.requirements, t.kind, t.report_cycle, t.source_id,
 	COALESCE(s.title, ''), COALESCE(s.kind, ''), t.lead_unit_id, u.name, t.responsible_name, t.responsible_phone,
-	t.start_on, t.deadline, t.status, t.progress, t.light, t.light_reason, t.light_since, t.overdue, t.report_missing,
+	t.start_on, t.deadline, t.status, t.progress, t.light, COALESCE(lr.reason, ''), t.light_since, t.overdue, t.report_missing,
 	t.sign_due, t.issued_at, t.signed_at, t.requested_at, t.closed_at, t.closed_on_time, t.last_report_at,
 	(SELECT COUNT(*) FROM tasks c WHERE c.parent_id = t.id), t.created_at, t.updated_at, t.lead_unit_path
-	FROM tasks t JOIN units u ON u.id = t.lead_unit_id LEFT JOIN task_sources s ON s.id = t.source_id`
+	FROM tasks t JOIN units u ON u.id = t.lead_unit_id LEFT JOIN task_sources s ON s.id = t.source_id
+	LEFT JOIN task_light_reasons lr ON lr.task_id = t.id`
 
 // row is a task as read, with what permission checks need.
 type row struct {
@@ -172,11 +173,13 @@ func scope(a *auth.Actor, args *db.Args) string {
 	return c
 }
 
-// unitCond is "led by, or co-operated on by, a unit of the subtree at path".
+// unitCond is "led by, or co-operated on by, a unit of the subtree at
+// path": one id list from two index ranges, which both databases plan
+// better than an OR over the table.
 func unitCond(path string, args *db.Args) string {
 	lo, hi := args.Add(path), args.Add(path[:len(path)-1]+"0")
-	return "((t.lead_unit_path >= " + lo + " AND t.lead_unit_path < " + hi + ") OR t.id IN (SELECT c.task_id FROM task_co_units c WHERE c.unit_path >= " +
-		lo + " AND c.unit_path < " + hi + "))"
+	return "t.id IN (SELECT x.id FROM tasks x WHERE x.lead_unit_path >= " + lo + " AND x.lead_unit_path < " + hi +
+		" UNION SELECT c.task_id FROM task_co_units c WHERE c.unit_path >= " + lo + " AND c.unit_path < " + hi + ")"
 }
 
 // leadCond is "led by a unit of the subtree at path".
@@ -297,8 +300,8 @@ type Filter struct {
 
 var taskSorts = map[string]string{
 	"number":     "t.year, t.seq, t.sub_seq, t.id",
-	"deadline":   "t.deadline IS NULL, t.deadline, t.id",
-	"light":      "CASE t.light WHEN 'red' THEN 0 WHEN 'yellow' THEN 1 WHEN 'green' THEN 2 ELSE 3 END, t.deadline IS NULL, t.deadline, t.id",
+	"deadline":   "t.due_key, t.id",
+	"light":      "CASE t.light WHEN 'red' THEN 0 WHEN 'yellow' THEN 1 WHEN 'green' THEN 2 ELSE 3 END, t.due_key, t.id",
 	"progress":   "t.progress, t.id",
 	"created_at": "t.created_at, t.id",
 	"updated_at": "t.updated_at, t.id",
@@ -375,10 +378,10 @@ func (s *Service) where(ctx context.Context, a *auth.Actor, f Filter) (string, d
 		conds = append(conds, "t.id IN (SELECT task_id FROM task_tags WHERE tag = "+args.Add(f.Tag)+")")
 	}
 	if !f.DeadlineFrom.IsZero() {
-		conds = append(conds, "t.deadline >= "+args.Add(f.DeadlineFrom))
+		conds = append(conds, "t.due_key >= "+args.Add(f.DeadlineFrom))
 	}
 	if !f.DeadlineTo.IsZero() {
-		conds = append(conds, "t.deadline <= "+args.Add(f.DeadlineTo))
+		conds = append(conds, "t.due_key <= "+args.Add(f.DeadlineTo))
 	}
 	if f.Q != "" {
 		p := args.Add(db.Like(f.Q))
@@ -439,13 +442,44 @@ func (s *Service) List(ctx context.Context, a *auth.Actor, f Filter, p httpx.Pag
 	if err := s.DB.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM tasks t WHERE `+where, args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	tail := "WHERE " + where + " ORDER BY " + order
-	if p.Size > 0 {
-		if total <= p.Offset() {
-			return []Task{}, total, nil
-		}
-		tail += fmt.Sprintf(" LIMIT %d OFFSET %d", p.Limit(), p.Offset())
+	if p.Size == 0 { // export: every row
+		items, err := s.tasksOf(ctx, a, "WHERE "+where+" ORDER BY "+order, args)
+		return items, total, err
 	}
-	items, err := s.tasksOf(ctx, a, tail, args)
+	if total <= p.Offset() {
+		return []Task{}, total, nil
+	}
+	items, err := s.page(ctx, a, where, args, order, p.Limit(), p.Offset())
 	return items, total, err
+}
+
+// page pages the bare ids on the indexes first, then reads that page's
+// rows with their joins: joining every candidate before the sort costs ten
+// times more at 50,000 tasks.
+func (s *Service) page(ctx context.Context, a *auth.Actor, where string, args []any, order string, limit, offset int) ([]Task, error) {
+	ids, err := pageIDs(ctx, s.DB.R, `SELECT t.id FROM tasks t WHERE `+where+` ORDER BY `+order+
+		fmt.Sprintf(" LIMIT %d OFFSET %d", limit, offset), args)
+	if err != nil || len(ids) == 0 {
+		return []Task{}, err
+	}
+	var idArgs db.Args
+	return s.tasksOf(ctx, a, "WHERE t.id IN ("+inList(&idArgs, ids)+") ORDER BY "+order, idArgs)
+}
+
+// pageIDs reads one column of ids.
+func pageIDs(ctx context.Context, q querier, query string, args []any) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
 }

@@ -34,6 +34,9 @@ type Service struct {
 	mu       sync.Mutex
 	settings Settings
 	loadedAt time.Time // when settings were read; zero: never
+	// lightsDone is the day, settings and calendar of the last full
+	// recompute on this replica.
+	lightsDone lightsMark
 
 	qmu    sync.Mutex
 	queues map[string]*createQueue // creates waiting to be written, by actor

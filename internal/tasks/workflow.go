@@ -694,7 +694,7 @@ func (s *Service) DecideExtension(ctx context.Context, a *auth.Actor, extID int6
 		decision, summary := "refused", "不同意延期"
 		if approve {
 			decision, summary = "approved", "同意延期，完成时限由"+md(x.Deadline)+"调整为"+md(newDeadline)
-			if _, err := w.ExecContext(ctx, `UPDATE tasks SET deadline = $1, updated_at = $2 WHERE id = $3`, newDeadline, w.Now(), x.ID); err != nil {
+			if _, err := w.ExecContext(ctx, `UPDATE tasks SET deadline = $1, due_key = $2, updated_at = $3 WHERE id = $4`, newDeadline, dueKey(newDeadline), w.Now(), x.ID); err != nil {
 				return err
 			}
 		}
@@ -940,9 +940,9 @@ func (s *Service) Update(ctx context.Context, a *auth.Actor, id int64, in TaskIn
 func (s *Service) save(ctx context.Context, w *audit.W, x *access, r *refs, before, after *fields) error {
 	if _, err := w.ExecContext(ctx, `UPDATE tasks SET source_id = $1, title = $2, requirements = $3, kind = $4, report_cycle = $5,
 		lead_unit_id = $6, lead_unit_path = $7, responsible_name = $8, responsible_phone = $9, start_on = $10, deadline = $11,
-		updated_at = $12 WHERE id = $13`, db.NullID(after.SourceID), after.Title, after.Requirements, after.Kind, after.ReportCycle,
+		due_key = $12, updated_at = $13 WHERE id = $14`, db.NullID(after.SourceID), after.Title, after.Requirements, after.Kind, after.ReportCycle,
 		after.LeadUnitID, r.units[after.LeadUnitID].Path, after.ResponsibleName, after.ResponsiblePhone, after.StartOn, after.Deadline,
-		w.Now(), x.ID); err != nil {
+		dueKey(after.Deadline), w.Now(), x.ID); err != nil {
 		return err
 	}
 	replace := func(table string, changed bool, cols []string, rows [][]any) error {

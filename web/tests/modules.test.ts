@@ -4,22 +4,40 @@ import { menuFor, moduleRoutes, type MenuEntry } from '@/modules'
 const names = (entries: MenuEntry[]) => entries.flatMap((e) => (e.kind === 'group' ? [e.key, ...e.children.map((c) => c.name)] : [e.name]))
 
 describe('module registry', () => {
+  const SUPERVISION = ['supervision', 'supervision', 'supervision-my-work', 'supervision-tasks', 'supervision-gantt']
+  const ORG = ['org', 'units', 'groups', 'users']
+
   it('gives an administrator every page', () => {
-    expect(names(menuFor(['admin']))).toEqual(['home', 'org', 'units', 'groups', 'users', 'system', 'tokens', 'audit'])
+    const menu = names(menuFor(['admin']))
+    expect(menu.slice(0, 8)).toEqual(['home', ...SUPERVISION, 'supervision-sources', 'supervision-settings'])
+    for (const p of ['reports-status', 'reports-obligations', ...ORG, 'system', 'tokens', 'audit', 'calendar', 'jobs', 'channels']) {
+      expect(menu).toContain(p)
+    }
   })
 
-  it('hides tokens and audit from a leader, and the empty system group', () => {
-    expect(names(menuFor(['leader']))).toEqual(['home', 'org', 'units', 'groups', 'users'])
+  it('gives the supervision office its module, reports and audit, but not tokens or channels', () => {
+    expect(names(menuFor(['supervisor']))).toEqual([
+      'home', ...SUPERVISION, 'supervision-sources', 'supervision-settings',
+      'reports', 'reports-status', 'reports-obligations', ...ORG, 'system', 'audit', 'calendar', 'jobs',
+    ])
   })
 
-  it('shows audit but not tokens to supervisors and unit administrators', () => {
-    expect(names(menuFor(['supervisor']))).toContain('audit')
-    expect(names(menuFor(['unit_admin']))).toEqual(['home', 'org', 'units', 'groups', 'users', 'system', 'audit'])
+  it('hides the system group from a leader', () => {
+    expect(names(menuFor(['leader']))).toEqual([
+      'home', ...SUPERVISION, 'supervision-sources', 'reports', 'reports-status', 'reports-obligations', ...ORG,
+    ])
   })
 
-  it('shows staff and field users only the workbench', () => {
-    expect(names(menuFor(['staff']))).toEqual(['home'])
-    expect(names(menuFor(['field', 'judge']))).toEqual(['home'])
+  it('shows unit administrators their reports and the audit log, not the office pages', () => {
+    expect(names(menuFor(['unit_admin']))).toEqual([
+      'home', ...SUPERVISION, 'reports', 'reports-mine', 'reports-status', ...ORG, 'system', 'audit',
+    ])
+  })
+
+  it('shows staff and field users their work and reports only, judges only the workbench', () => {
+    expect(names(menuFor(['staff']))).toEqual(['home', ...SUPERVISION, 'reports', 'reports-mine'])
+    expect(names(menuFor(['field']))).toEqual(['home', ...SUPERVISION, 'reports', 'reports-mine'])
+    expect(names(menuFor(['judge']))).toEqual(['home'])
   })
 
   it('builds one route per page with its title, group and roles', () => {

@@ -38,10 +38,10 @@ CREATE TABLE tasks (
     responsible_phone TEXT NOT NULL DEFAULT '',
     start_on TEXT NOT NULL,
     deadline TEXT,                             -- NULL for long-term work
+    due_key TEXT NOT NULL DEFAULT '9999-12-31', -- the deadline, or 9999-12-31 without one: sorts and ranges on one index, NULL-free on both databases
     status TEXT NOT NULL,                      -- draft | issued | signed | in_progress | requested | returned | closed
     progress INTEGER NOT NULL DEFAULT 0,       -- 0..100: last report, or rolled up from subtasks
     light TEXT NOT NULL DEFAULT 'none',        -- green | yellow | red | none (draft, closed)
-    light_reason TEXT NOT NULL DEFAULT '',
     light_since {{ts}},
     sign_due TEXT,                             -- last working day to sign for it
     issued_at {{ts}},
@@ -58,17 +58,33 @@ CREATE TABLE tasks (
     updated_at {{ts}} NOT NULL
 );
 CREATE UNIQUE INDEX tasks_number ON tasks (number) WHERE number <> '';
-CREATE INDEX tasks_parent ON tasks (parent_id, deadline);
+-- The ledger shows top-level tasks by default, sorted by number or
+-- deadline: these partial indexes count and page the common filters in
+-- order without touching the table, on both databases (PostgreSQL does not
+-- take "parent_id IS NULL" as fixing a leading index column). They end in
+-- id, the sorts' tie-break, and parent_id, so SQLite counts from them alone.
+CREATE INDEX tasks_top_number ON tasks (year, seq, sub_seq, id, parent_id) WHERE parent_id IS NULL;
+CREATE INDEX tasks_top_due ON tasks (due_key, id, parent_id) WHERE parent_id IS NULL;
+CREATE INDEX tasks_top_light ON tasks (light, due_key, id, parent_id) WHERE parent_id IS NULL;
+CREATE INDEX tasks_top_status ON tasks (status, due_key, id, parent_id) WHERE parent_id IS NULL;
+CREATE INDEX tasks_parent ON tasks (parent_id, sub_seq) WHERE parent_id IS NOT NULL;
 CREATE INDEX tasks_source ON tasks (source_id);
 CREATE INDEX tasks_unit ON tasks (lead_unit_path, status);
-CREATE INDEX tasks_light ON tasks (light, status);
-CREATE INDEX tasks_status ON tasks (status, deadline);
-CREATE INDEX tasks_deadline ON tasks (deadline);
-CREATE INDEX tasks_year ON tasks (year, seq, sub_seq);
-CREATE INDEX tasks_kind ON tasks (kind);
-CREATE INDEX tasks_creator ON tasks (created_by);
-CREATE INDEX tasks_overdue ON tasks (deadline) WHERE overdue = TRUE;
-CREATE INDEX tasks_missing ON tasks (lead_unit_path) WHERE report_missing = TRUE;
+CREATE INDEX tasks_overdue ON tasks (due_key, id) WHERE overdue = TRUE;
+CREATE INDEX tasks_missing ON tasks (due_key, id) WHERE report_missing = TRUE;
+-- The supervision home counts everything by lead unit in one pass over this
+-- index alone, in lead-unit order (no sort for the GROUP BY).
+CREATE INDEX tasks_home ON tasks (lead_unit_id, status, light, overdue, report_missing, closed_on_time, due_key, lead_unit_path,
+    parent_id) WHERE parent_id IS NULL;
+
+-- The words of each light ("节点'主体完工'已逾期3个工作日"), kept apart from
+-- tasks: they change every day as working days are counted, and updating
+-- this table touches one index instead of the dozen on tasks. No row: no
+-- reason (green, draft, closed).
+CREATE TABLE task_light_reasons (
+    task_id BIGINT PRIMARY KEY REFERENCES tasks(id) ON DELETE CASCADE,
+    reason TEXT NOT NULL
+);
 
 -- Lead leaders (牵头领导), co-units (配合单位) and tags.
 CREATE TABLE task_leaders (
@@ -77,7 +93,7 @@ CREATE TABLE task_leaders (
     sort_order INTEGER NOT NULL DEFAULT 0,     -- the first leader owns coordination items
     PRIMARY KEY (task_id, user_id)
 );
-CREATE INDEX task_leaders_user ON task_leaders (user_id);
+CREATE INDEX task_leaders_user ON task_leaders (user_id, task_id);
 
 CREATE TABLE task_co_units (
     task_id BIGINT NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
@@ -94,7 +110,7 @@ CREATE TABLE task_tags (
     tag TEXT NOT NULL,
     PRIMARY KEY (task_id, tag)
 );
-CREATE INDEX task_tags_tag ON task_tags (tag);
+CREATE INDEX task_tags_tag ON task_tags (tag, task_id);
 
 -- Milestones (节点) with a weight; done_on is the actual date.
 CREATE TABLE task_milestones (

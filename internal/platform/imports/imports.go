@@ -342,9 +342,16 @@ func (s *Service) handleStart(kind string) httpx.HandlerFunc {
 		if int64(len(data)) > limit {
 			return errs.New(errs.TooLarge, fmt.Sprintf("文件超过 %d MB 上限", limit>>20), fmt.Sprintf("the file exceeds %d MB", limit>>20))
 		}
-		var form url.Values
+		// An importer's parameters come as form fields or, from the shared
+		// upload dialog, in the query string; a form field wins.
+		form := url.Values{}
+		for k, v := range r.URL.Query() {
+			form[k] = v
+		}
 		if r.MultipartForm != nil {
-			form = r.MultipartForm.Value
+			for k, v := range r.MultipartForm.Value {
+				form[k] = v
+			}
 		}
 		job, err := s.StartWith(r.Context(), a, kind, hdr.Filename, data, form)
 		if err != nil {

@@ -152,7 +152,7 @@ export interface ImportError {
   message: string
 }
 
-export type ImportKind = 'units' | 'users'
+export type ImportKind = 'units' | 'users' | 'task-breakdown'
 
 export interface ImportJob {
   id: number | string

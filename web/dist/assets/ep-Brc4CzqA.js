@@ -1,0 +1,1 @@
+import"./shared-B1yBeNDU.js";import"./ep-BOcWEQbc.js";

@@ -1,1 +1,0 @@
-import"./shared-BfU8f5N2.js";
