@@ -13,7 +13,8 @@
 //	GET    /task-sources/{id}                   Source (with task counts)
 //	PATCH  /task-sources/{id}                   SourceInput
 //	DELETE /task-sources/{id}                   only without tasks
-//	GET    /tasks?status=&light=&source_id=&leader_id=&unit_id=&tag=&kind=&deadline_from=&deadline_to=&q=&sort=&page=&page_size=&parent_id=&mine=
+//	GET    /tasks?status=&light=&source_id=&leader_id=&unit_id=&tag=&kind=&deadline_from=&deadline_to=&q=&sort=&page=&page_size=&parent_id=&all=&mine=&overdue=&missing=
+//	       (status and light take comma lists; sort: number | deadline | light | progress | created_at | updated_at | title, "-" for descending)
 //	GET    /tasks/export (same filters)         the ledger (督办台账) as xlsx
 //	POST   /tasks                               TaskInput → Task (draft, or issued when "issue": true)
 //	GET    /tasks/{id}                          TaskDetail
@@ -30,16 +31,16 @@
 //	POST   /tasks/{id}/subtasks                 TaskInput (lead unit splits for co-units or its sub-units)
 //	PUT    /tasks/{id}/milestones/{mid}/done    {"done_on"} (lead unit marks a milestone reached)
 //	POST   /tasks/{id}/reminders                {"content"} 催办 by hand (supervisor, leader)
-//	POST   /tasks/{id}/notices                  {"content"} 督办单 → Action with number
+//	POST   /tasks/{id}/notices                  {"content", "reply_by"?} 督办单 → Action with number
 //	GET    /task-actions/{id}/document          the notice as a Word (.docx) file
 //	POST   /tasks/{id}/interviews               {"interviewee","held_on","content"} 约谈
 //	POST   /task-coordination/{id}/answer       {"answer"} (owner, supervisor)
-//	GET    /task-coordination?status=&mine=     coordination items
+//	GET    /task-coordination?status=&mine=&task_id=  coordination items
 //	GET    /supervision/home                    Home
 //	GET    /supervision/my-work                 MyWork for the acting user
-//	GET    /supervision/gantt?source_id=&unit_id=  Gantt rows: milestones plan vs actual
+//	GET    /supervision/gantt (the ledger's filters)  Gantt rows: milestones plan vs actual, paged
 //	GET    /supervision/settings, PUT …         Settings (supervisor, admin)
-//	POST   /supervision/lights                  recompute lights now (supervisor, admin)
+//	POST   /supervision/lights                  recompute lights now (supervisor, admin) → {"changed": n}
 //	GET    /task-breakdown/import-template; POST /task-breakdown/imports  (imports framework, kind "task-breakdown")
 //
 // Attachments: owner type "task" (evidence, photos, files) and
@@ -336,7 +337,8 @@ type TaskDetail struct {
 	Files        []File         `json:"files"` // attachments of the task (evidence, photos)
 	Timeline     []Event        `json:"timeline"`
 	// Can lists what the acting user may do now: "edit", "issue", "sign",
-	// "report", "request", "close", "return", "extend", "split", "remind",
+	// "report", "request", "close", "return", "extend", "decide" (a pending
+	// extension), "split", "milestone" (mark one reached), "remind",
 	// "notice", "interview", "delete".
 	Can []string `json:"can"`
 }
