@@ -30,9 +30,9 @@ func TestDistrictReplaysSupervision(t *testing.T) {
 			}
 		}
 		checks := []struct{ what, q string }{
-			{"an overdue task", `SELECT COUNT(*) FROM tasks WHERE light = 'red' AND light_reason LIKE '%逾期%'`},
-			{"a missing report", `SELECT COUNT(*) FROM tasks WHERE light = 'red' AND light_reason LIKE '缺报%'`},
-			{"a task behind the time-sequence", `SELECT COUNT(*) FROM tasks WHERE light = 'yellow' AND light_reason LIKE '%滞后序时%'`},
+			{"an overdue task", `SELECT COUNT(*) FROM tasks t JOIN task_light_reasons r ON r.task_id = t.id WHERE t.light = 'red' AND r.reason LIKE '%逾期%'`},
+			{"a missing report", `SELECT COUNT(*) FROM tasks t JOIN task_light_reasons r ON r.task_id = t.id WHERE t.light = 'red' AND r.reason LIKE '缺报%'`},
+			{"a task behind the time-sequence", `SELECT COUNT(*) FROM tasks t JOIN task_light_reasons r ON r.task_id = t.id WHERE t.light = 'yellow' AND r.reason LIKE '%滞后序时%'`},
 			{"subtasks", `SELECT COUNT(*) FROM tasks WHERE parent_id IS NOT NULL`},
 			{"an approved extension", `SELECT COUNT(*) FROM task_extensions WHERE status = 'approved'`},
 			{"a refused extension", `SELECT COUNT(*) FROM task_extensions WHERE status = 'refused'`},

@@ -304,7 +304,7 @@ func (s *Service) ListCoordination(ctx context.Context, a *auth.Actor, f Coordin
 		return nil, 0, err
 	}
 	var args db.Args
-	where := scope(a, &args)
+	where := s.scope(a, &args)
 	switch f.Status {
 	case "":
 	case "open", "answered":

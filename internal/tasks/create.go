@@ -747,7 +747,7 @@ func (s *Service) Create(ctx context.Context, a *auth.Actor, in TaskInput) (*Tas
 		return nil, err
 	}
 	out := ts[0].Out
-	s.finish(a, today(s.Clock.Now()), &out)
+	s.finish(a, today(s.Clock.Now()), s.Calendar, &out)
 	return &out, nil
 }
 

@@ -166,7 +166,7 @@ func (s *Service) Detail(ctx context.Context, a *auth.Actor, id int64) (*TaskDet
 	if err := attach(ctx, s.DB.R, []*Task{&d.Task}); err != nil {
 		return nil, err
 	}
-	s.finish(a, today(now), &d.Task)
+	s.finish(a, today(now), s.Calendar, &d.Task)
 	if d.Milestones, err = milestonesOf(ctx, s.DB.R, "m.task_id = $1", []any{id}, now); err != nil {
 		return nil, err
 	}

@@ -2,10 +2,10 @@ package tasks
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"sort"
-	"strings"
 
 	"diaodu/internal/platform/audit"
 	"diaodu/internal/platform/auth"
@@ -44,47 +44,9 @@ func (s *Service) Home(ctx context.Context, a *auth.Actor) (*Home, error) {
 	now := s.Clock.Now()
 	day := today(now)
 	var args db.Args
-	where := scope(a, &args) + " AND t.parent_id IS NULL"
-	aggArgs := slices.Clone(args)
-	d := aggArgs.Add(day)
-	var sums []string
-	for _, st := range statuses {
-		sums = append(sums, "SUM(CASE WHEN t.status = '"+st+"' THEN 1 ELSE 0 END)")
-	}
-	for _, l := range []string{LightGreen, LightYellow, LightRed} {
-		sums = append(sums, "SUM(CASE WHEN t.status NOT IN ('draft', 'closed') AND t.light = '"+l+"' THEN 1 ELSE 0 END)")
-	}
-	sums = append(sums,
-		"SUM(CASE WHEN t.status = 'closed' OR (t.status <> 'draft' AND t.due_key < "+d+") THEN 1 ELSE 0 END)",
-		"SUM(CASE WHEN t.status = 'closed' AND t.closed_on_time = TRUE THEN 1 WHEN t.status NOT IN ('draft', 'closed') AND t.due_key < "+
-			d+" AND t.overdue = FALSE THEN 1 ELSE 0 END)",
-		"SUM(CASE WHEN t.overdue = TRUE THEN 1 ELSE 0 END)",
-		"SUM(CASE WHEN t.report_missing = TRUE THEN 1 ELSE 0 END)")
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT t.lead_unit_id, `+strings.Join(sums, ", ")+` FROM tasks t WHERE `+where+
-		` GROUP BY t.lead_unit_id`, aggArgs...)
+	where := s.scope(a, &args) + " AND t.parent_id IS NULL"
+	aggs, err := s.aggregate(ctx, where, args, day)
 	if err != nil {
-		return nil, err
-	}
-	var aggs []*unitAgg
-	for rows.Next() {
-		g := &unitAgg{byStatus: map[string]int{}}
-		counts := make([]int, len(statuses))
-		dst := []any{&g.unit.ID}
-		for i := range counts {
-			dst = append(dst, &counts[i])
-		}
-		dst = append(dst, &g.green, &g.yellow, &g.red, &g.due, &g.onTime, &g.overdue, &g.missing)
-		if err := rows.Scan(dst...); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		for i, st := range statuses {
-			g.byStatus[st] = counts[i]
-		}
-		aggs = append(aggs, g)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	if err := s.unitNames(ctx, aggs); err != nil {
@@ -156,6 +118,71 @@ func (s *Service) Home(ctx context.Context, a *auth.Actor) (*Home, error) {
 		return nil, err
 	}
 	return h, nil
+}
+
+// aggregate counts top-level tasks by lead unit. The database groups by the
+// columns of the covering index tasks_home, in its order, and only counts;
+// the arithmetic (what is due, on time) happens here: a dozen CASE
+// expressions per row cost the database three times more.
+func (s *Service) aggregate(ctx context.Context, where string, args db.Args, day calendar.Date) ([]*unitAgg, error) {
+	aggArgs := slices.Clone(args)
+	d := aggArgs.Add(day)
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT t.lead_unit_id, t.status, t.light, t.overdue, t.report_missing, t.closed_on_time,
+		COUNT(*), SUM(CASE WHEN t.due_key < `+d+` THEN 1 ELSE 0 END) FROM tasks t WHERE `+where+`
+		GROUP BY t.lead_unit_id, t.status, t.light, t.overdue, t.report_missing, t.closed_on_time`, aggArgs...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*unitAgg
+	byUnit := map[int64]*unitAgg{}
+	for rows.Next() {
+		var unit int64
+		var status, light string
+		var overdue, missing bool
+		var onTime sql.NullBool
+		var n, past int
+		if err := rows.Scan(&unit, &status, &light, &overdue, &missing, &onTime, &n, &past); err != nil {
+			return nil, err
+		}
+		g := byUnit[unit]
+		if g == nil {
+			g = &unitAgg{unit: Ref{ID: unit}, byStatus: map[string]int{}}
+			byUnit[unit] = g
+			out = append(out, g)
+		}
+		g.byStatus[status] += n
+		live := open(status)
+		if live {
+			switch light {
+			case LightGreen:
+				g.green += n
+			case LightYellow:
+				g.yellow += n
+			case LightRed:
+				g.red += n
+			}
+		}
+		switch {
+		case status == StatusClosed:
+			g.due += n
+			if onTime.Valid && onTime.Bool {
+				g.onTime += n
+			}
+		case live:
+			g.due += past
+			if !overdue {
+				g.onTime += past // past the deadline but asked to close before it
+			}
+		}
+		if overdue {
+			g.overdue += n
+		}
+		if missing {
+			g.missing += n
+		}
+	}
+	return out, rows.Err()
 }
 
 func (s *Service) unitNames(ctx context.Context, aggs []*unitAgg) error {

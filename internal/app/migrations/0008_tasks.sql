@@ -62,11 +62,16 @@ CREATE UNIQUE INDEX tasks_number ON tasks (number) WHERE number <> '';
 -- deadline: these partial indexes count and page the common filters in
 -- order without touching the table, on both databases (PostgreSQL does not
 -- take "parent_id IS NULL" as fixing a leading index column). They end in
--- id, the sorts' tie-break, and parent_id, so SQLite counts from them alone.
+-- id, the sorts' tie-break, and parent_id, so SQLite counts from them alone;
+-- the light and status ones carry the number, status, light and kind too, to
+-- filter and sort a page by them from the index alone.
 CREATE INDEX tasks_top_number ON tasks (year, seq, sub_seq, id, parent_id) WHERE parent_id IS NULL;
 CREATE INDEX tasks_top_due ON tasks (due_key, id, parent_id) WHERE parent_id IS NULL;
-CREATE INDEX tasks_top_light ON tasks (light, due_key, id, parent_id) WHERE parent_id IS NULL;
-CREATE INDEX tasks_top_status ON tasks (status, due_key, id, parent_id) WHERE parent_id IS NULL;
+CREATE INDEX tasks_top_light ON tasks (light, due_key, id, parent_id, year, seq, sub_seq, status, kind) WHERE parent_id IS NULL;
+CREATE INDEX tasks_top_status ON tasks (status, due_key, id, parent_id, year, seq, sub_seq, light, kind) WHERE parent_id IS NULL;
+-- A search (q, LIKE '%…%' on title or number) scans this narrow copy of the
+-- top-level rows instead of the table, and sorts the matches from it.
+CREATE INDEX tasks_top_search ON tasks (title, number, year, seq, sub_seq, due_key, light, id, parent_id) WHERE parent_id IS NULL;
 CREATE INDEX tasks_parent ON tasks (parent_id, sub_seq) WHERE parent_id IS NOT NULL;
 CREATE INDEX tasks_source ON tasks (source_id);
 CREATE INDEX tasks_unit ON tasks (lead_unit_path, status);
