@@ -396,7 +396,12 @@ func (s *Service) where(ctx context.Context, a *auth.Actor, f Filter) (string, d
 	}
 	if f.Q != "" {
 		p := args.Add(db.Like(f.Q))
-		conds = append(conds, "(LOWER(t.title) LIKE "+p+` ESCAPE '\' OR LOWER(t.number) LIKE `+p+` ESCAPE '\')`)
+		// SQLite's LIKE already ignores ASCII case; LOWER would copy every title.
+		title, number := "LOWER(t.title)", "LOWER(t.number)"
+		if s.DB.Dialect == db.SQLite {
+			title, number = "t.title", "t.number"
+		}
+		conds = append(conds, "("+title+" LIKE "+p+` ESCAPE '\' OR `+number+" LIKE "+p+` ESCAPE '\')`)
 	}
 	switch {
 	case f.ParentID != 0:
@@ -460,8 +465,25 @@ func (s *Service) List(ctx context.Context, a *auth.Actor, f Filter, p httpx.Pag
 	if total <= p.Offset() {
 		return []Task{}, total, nil
 	}
+	if f.Q != "" && s.DB.Dialect == db.SQLite {
+		// A search matches a handful of tasks: find them first (the search
+		// index), then sort them. Unary plus stops SQLite from walking the
+		// sort's index instead and testing every task against the pattern.
+		order = unindexed(order)
+	}
 	items, err := s.page(ctx, a, where, args, order, p.Limit(), p.Offset())
 	return items, total, err
+}
+
+// unindexed prefixes the plain columns of an ORDER BY with unary plus.
+func unindexed(order string) string {
+	parts := strings.Split(order, ", ")
+	for i, p := range parts {
+		if strings.HasPrefix(p, "t.") {
+			parts[i] = "+" + p
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // page pages the bare ids on the indexes first, then reads that page's
