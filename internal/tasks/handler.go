@@ -35,13 +35,13 @@ func (s *Service) Routes(rt *httpx.Router) {
 	rt.Handle("DELETE", "/api/v1/tasks/{id}", tt, "删除草稿", httpx.DoByID(s.Delete))
 	rt.Handle("POST", "/api/v1/tasks/{id}/issue", tt, "下发", s.step(s.Issue))
 	rt.Handle("POST", "/api/v1/tasks/{id}/sign", tt, "签收", s.step(s.Sign))
-	rt.Handle("POST", "/api/v1/tasks/{id}/reports", tt, "报送进展（同一周期再次报送替换前一次）", s.handleReport)
+	rt.Handle("POST", "/api/v1/tasks/{id}/reports", tt, "报送进展（同一周期再次报送替换前一次）", httpx.CreateByID(s.Report))
 	rt.Handle("POST", "/api/v1/tasks/{id}/completion", tt, "申请办结", s.handleCompletion)
 	rt.Handle("POST", "/api/v1/tasks/{id}/close", tt, "销号", s.withText("note", false, s.Close))
 	rt.Handle("POST", "/api/v1/tasks/{id}/return", tt, "退回", s.withText("reason", true, s.Return))
-	rt.Handle("POST", "/api/v1/tasks/{id}/extensions", tt, "延期申请", s.handleExtension)
+	rt.Handle("POST", "/api/v1/tasks/{id}/extensions", tt, "延期申请", httpx.CreateByID(s.RequestExtension))
 	rt.Handle("POST", "/api/v1/task-extensions/{id}/decision", tt, "审批延期申请", s.handleDecision)
-	rt.Handle("POST", "/api/v1/tasks/{id}/subtasks", tt, "拆分子任务", s.handleSplit)
+	rt.Handle("POST", "/api/v1/tasks/{id}/subtasks", tt, "拆分子任务", httpx.CreateByID(s.Split))
 	rt.Handle("PUT", "/api/v1/tasks/{id}/milestones/{mid}/done", tt, "标记节点完成（done_on 为空则撤销）", s.handleMilestone)
 	rt.Handle("POST", "/api/v1/tasks/{id}/reminders", tt, "催办", s.handleAction(ActionRemind))
 	rt.Handle("POST", "/api/v1/tasks/{id}/notices", tt, "下发督办单", s.handleAction(ActionNotice))
@@ -239,23 +239,6 @@ func (s *Service) withText(field string, required bool, do func(ctx context.Cont
 	}
 }
 
-func (s *Service) handleReport(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	id, err := httpx.PathID(r)
-	if err != nil {
-		return err
-	}
-	var in ReportInput
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	rep, err := s.Report(r.Context(), a, id, in)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusCreated, rep)
-	return nil
-}
-
 func (s *Service) handleCompletion(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
 	id, err := httpx.PathID(r)
 	if err != nil {
@@ -269,23 +252,6 @@ func (s *Service) handleCompletion(w http.ResponseWriter, r *http.Request, a *au
 		return err
 	}
 	return s.answerTask(w, r, a, id)
-}
-
-func (s *Service) handleExtension(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	id, err := httpx.PathID(r)
-	if err != nil {
-		return err
-	}
-	var in ExtensionInput
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	e, err := s.RequestExtension(r.Context(), a, id, in)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusCreated, e)
-	return nil
 }
 
 func (s *Service) handleDecision(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
@@ -310,23 +276,6 @@ func (s *Service) handleDecision(w http.ResponseWriter, r *http.Request, a *auth
 		return err
 	}
 	httpx.JSON(w, http.StatusOK, e)
-	return nil
-}
-
-func (s *Service) handleSplit(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	id, err := httpx.PathID(r)
-	if err != nil {
-		return err
-	}
-	var in TaskInput
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	t, err := s.Split(r.Context(), a, id, in)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusCreated, t)
 	return nil
 }
 

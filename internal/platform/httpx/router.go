@@ -227,3 +227,24 @@ func DoByID(do func(ctx context.Context, a *auth.Actor, id int64) error) Handler
 		return nil
 	}
 }
+
+// CreateByID is the handler of "POST …/{id}/<things>": decode the body into
+// In, create it under the object for the actor and answer 201 with it.
+func CreateByID[In, Out any](create func(ctx context.Context, a *auth.Actor, id int64, in In) (Out, error)) HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
+		id, err := PathID(r)
+		if err != nil {
+			return err
+		}
+		var in In
+		if err := Decode(w, r, &in); err != nil {
+			return err
+		}
+		v, err := create(r.Context(), a, id, in)
+		if err != nil {
+			return err
+		}
+		JSON(w, http.StatusCreated, v)
+		return nil
+	}
+}
