@@ -4,6 +4,10 @@
 //
 //	go run ./e2e/mkxlsx -bad units-bad.xlsx
 //	go run ./e2e/mkxlsx -breakdown -bad breakdown-bad.xlsx
+//	go run ./e2e/mkxlsx -kind projects FILE
+//
+// Later modules add their sheets in a file of their own that registers a
+// writer in kinds (see -kind).
 package main
 
 import (
@@ -13,12 +17,25 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
+// kinds holds the sheets later modules write, by the -kind name; each
+// module registers its writers from an init function in its own file.
+var kinds = map[string]func(file string, bad bool){}
+
 func main() {
 	bad := flag.Bool("bad", false, "include a bad row (a parent code or lead unit that does not exist)")
 	breakdown := flag.Bool("breakdown", false, "write a task breakdown table instead of a units roster")
+	kind := flag.String("kind", "", "write the sheet a module registered under this name")
 	flag.Parse()
 	if flag.NArg() != 1 {
-		log.Fatal("usage: mkxlsx [-breakdown] [-bad] FILE")
+		log.Fatal("usage: mkxlsx [-breakdown | -kind NAME] [-bad] FILE")
+	}
+	if *kind != "" {
+		write, ok := kinds[*kind]
+		if !ok {
+			log.Fatalf("mkxlsx: no sheet kind %q", *kind)
+		}
+		write(flag.Arg(0), *bad)
+		return
 	}
 	if *breakdown {
 		writeBreakdown(flag.Arg(0), *bad)
