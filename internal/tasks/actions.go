@@ -81,7 +81,7 @@ func (s *Service) actionOn(ctx context.Context, a *auth.Actor, id int64, p auth.
 
 func (s *Service) action(ctx context.Context, id int64) (*Action, error) {
 	var ac Action
-	err := s.DB.R.QueryRowContext(ctx, `SELECT a.id, a.kind, a.number, a.auto, a.content, a.interviewee, a.held_on,
+	err := s.DB.Read.QueryRowContext(ctx, `SELECT a.id, a.kind, a.number, a.auto, a.content, a.interviewee, a.held_on,
 		COALESCE(x.real_name, ''), a.created_at FROM task_actions a LEFT JOIN users x ON x.id = a.created_by WHERE a.id = $1`, id).
 		Scan(&ac.ID, &ac.Kind, &ac.Number, &ac.Auto, &ac.Content, &ac.Interviewee, &ac.HeldOn, &ac.CreatedBy, &ac.CreatedAt)
 	return &ac, err
@@ -219,14 +219,14 @@ func (s *Service) NoticeOf(ctx context.Context, a *auth.Actor, actionID int64) (
 	}
 	var taskID int64
 	var kind, raw string
-	err := s.DB.R.QueryRowContext(ctx, `SELECT task_id, kind, doc FROM task_actions WHERE id = $1`, actionID).Scan(&taskID, &kind, &raw)
+	err := s.DB.Read.QueryRowContext(ctx, `SELECT task_id, kind, doc FROM task_actions WHERE id = $1`, actionID).Scan(&taskID, &kind, &raw)
 	if isNoRows(err) || (err == nil && kind != ActionNotice) {
 		return nil, errs.NotFoundf("督办单", "supervision notice")
 	}
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.load(ctx, s.DB.R, a, taskID, false); err != nil {
+	if _, err := s.load(ctx, s.DB.Read, a, taskID, false); err != nil {
 		return nil, errs.NotFoundf("督办单", "supervision notice")
 	}
 	var doc NoticeDoc
@@ -243,7 +243,7 @@ func (s *Service) AnswerCoordination(ctx context.Context, a *auth.Actor, cid int
 	}
 	var taskID int64
 	var owner *int64
-	if err := s.DB.R.QueryRowContext(ctx, `SELECT task_id, owner_id FROM task_coordination WHERE id = $1`, cid).Scan(&taskID, &owner); err != nil {
+	if err := s.DB.Read.QueryRowContext(ctx, `SELECT task_id, owner_id FROM task_coordination WHERE id = $1`, cid).Scan(&taskID, &owner); err != nil {
 		if isNoRows(err) {
 			return nil, errs.NotFoundf("协调事项", "coordination item")
 		}
@@ -321,7 +321,7 @@ func (s *Service) ListCoordination(ctx context.Context, a *auth.Actor, f Coordin
 		where += " AND c.task_id = " + args.Add(f.TaskID)
 	}
 	var total int
-	if err := s.DB.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM task_coordination c JOIN tasks t ON t.id = c.task_id WHERE `+where,
+	if err := s.DB.Read.QueryRowContext(ctx, `SELECT COUNT(*) FROM task_coordination c JOIN tasks t ON t.id = c.task_id WHERE `+where,
 		args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
@@ -346,7 +346,7 @@ func (s *Service) remindDue(ctx context.Context, asOf time.Time) (int, error) {
 	if _, err := s.recomputeIfStale(ctx, sys); err != nil {
 		return 0, err
 	}
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT t.id FROM tasks t WHERE t.light IN ('yellow', 'red')
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT t.id FROM tasks t WHERE t.light IN ('yellow', 'red')
 		AND t.status NOT IN ('draft', 'closed') AND NOT EXISTS (SELECT 1 FROM task_actions a WHERE a.task_id = t.id
 		AND a.auto = TRUE AND (t.light_since IS NULL OR a.created_at >= t.light_since)) ORDER BY t.id`)
 	if err != nil {

@@ -735,7 +735,7 @@ func (s *Service) Create(ctx context.Context, a *auth.Actor, in TaskInput) (*Tas
 	}
 	// Look the references up before the write, so the writer is held only
 	// for the inserts; foreign keys still stop a unit deleted meanwhile.
-	r, err := refsFor(ctx, s.DB.R, nil, []*TaskInput{&in})
+	r, err := refsFor(ctx, s.DB.Read, nil, []*TaskInput{&in})
 	if err != nil {
 		return nil, err
 	}

@@ -75,7 +75,7 @@ func scanReport(sc interface{ Scan(...any) error }) (*Report, error) {
 }
 
 func (s *Service) report(ctx context.Context, id int64) (*Report, error) {
-	return scanReport(s.DB.R.QueryRowContext(ctx, reportSelect+` WHERE r.id = $1`, id))
+	return scanReport(s.DB.Read.QueryRowContext(ctx, reportSelect+` WHERE r.id = $1`, id))
 }
 
 const extensionSelect = `SELECT e.id, e.task_id, t.number, t.title, e.old_deadline, e.new_deadline, e.reason, e.status,
@@ -138,7 +138,7 @@ func scanCoordination(sc interface{ Scan(...any) error }, day calendar.Date) (*C
 }
 
 func (s *Service) coordinationWhere(ctx context.Context, tail string, args ...any) ([]Coordination, error) {
-	rows, err := s.DB.R.QueryContext(ctx, coordinationSelect+" "+tail, args...)
+	rows, err := s.DB.Read.QueryContext(ctx, coordinationSelect+" "+tail, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -157,17 +157,17 @@ func (s *Service) coordinationWhere(ctx context.Context, tail string, args ...an
 
 // Detail is everything the task page shows.
 func (s *Service) Detail(ctx context.Context, a *auth.Actor, id int64) (*TaskDetail, error) {
-	x, err := s.load(ctx, s.DB.R, a, id, false)
+	x, err := s.load(ctx, s.DB.Read, a, id, false)
 	if err != nil {
 		return nil, err
 	}
 	now := s.Clock.Now()
 	d := &TaskDetail{Task: x.Task}
-	if err := attach(ctx, s.DB.R, []*Task{&d.Task}); err != nil {
+	if err := attach(ctx, s.DB.Read, []*Task{&d.Task}); err != nil {
 		return nil, err
 	}
 	s.finish(a, today(now), s.Calendar, &d.Task)
-	if d.Milestones, err = milestonesOf(ctx, s.DB.R, "m.task_id = $1", []any{id}, now); err != nil {
+	if d.Milestones, err = milestonesOf(ctx, s.DB.Read, "m.task_id = $1", []any{id}, now); err != nil {
 		return nil, err
 	}
 	if d.Subtasks, err = s.tasksOf(ctx, a, "WHERE t.parent_id = $1 ORDER BY t.sub_seq, t.id", []any{id}); err != nil {
@@ -179,7 +179,7 @@ func (s *Service) Detail(ctx context.Context, a *auth.Actor, id int64) (*TaskDet
 	if d.Coordination, err = s.coordinationWhere(ctx, "WHERE c.task_id = $1 ORDER BY c.created_at DESC, c.id DESC", id); err != nil {
 		return nil, err
 	}
-	if d.Extensions, err = extensionsWhere(ctx, s.DB.R, "WHERE e.task_id = $1 ORDER BY e.requested_at DESC, e.id DESC", id); err != nil {
+	if d.Extensions, err = extensionsWhere(ctx, s.DB.Read, "WHERE e.task_id = $1 ORDER BY e.requested_at DESC, e.id DESC", id); err != nil {
 		return nil, err
 	}
 	if d.Actions, err = s.actions(ctx, id); err != nil {
@@ -203,7 +203,7 @@ func (s *Service) Detail(ctx context.Context, a *auth.Actor, id int64) (*TaskDet
 }
 
 func (s *Service) reports(ctx context.Context, id int64) ([]Report, error) {
-	rows, err := s.DB.R.QueryContext(ctx, reportSelect+` WHERE r.task_id = $1 ORDER BY r.cycle_end DESC`, id)
+	rows, err := s.DB.Read.QueryContext(ctx, reportSelect+` WHERE r.task_id = $1 ORDER BY r.cycle_end DESC`, id)
 	if err != nil {
 		return nil, err
 	}
@@ -220,7 +220,7 @@ func (s *Service) reports(ctx context.Context, id int64) ([]Report, error) {
 }
 
 func (s *Service) actions(ctx context.Context, id int64) ([]Action, error) {
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT a.id, a.kind, a.number, a.auto, a.content, a.interviewee, a.held_on,
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT a.id, a.kind, a.number, a.auto, a.content, a.interviewee, a.held_on,
 		COALESCE(x.real_name, ''), a.created_at FROM task_actions a LEFT JOIN users x ON x.id = a.created_by
 		WHERE a.task_id = $1 ORDER BY a.created_at DESC, a.id DESC`, id)
 	if err != nil {
@@ -243,7 +243,7 @@ func (s *Service) actions(ctx context.Context, id int64) ([]Action, error) {
 }
 
 func (s *Service) completions(ctx context.Context, id int64) ([]Completion, error) {
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT c.id, c.summary, c.file_ids, COALESCE(rq.real_name, ''), c.requested_at, c.outcome,
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT c.id, c.summary, c.file_ids, COALESCE(rq.real_name, ''), c.requested_at, c.outcome,
 		COALESCE(dc.real_name, ''), c.decided_at, c.note FROM task_completions c LEFT JOIN users rq ON rq.id = c.requested_by
 		LEFT JOIN users dc ON dc.id = c.decided_by WHERE c.task_id = $1 ORDER BY c.requested_at DESC, c.id DESC`, id)
 	if err != nil {
@@ -265,7 +265,7 @@ func (s *Service) completions(ctx context.Context, id int64) ([]Completion, erro
 }
 
 func (s *Service) files(ctx context.Context, id int64) ([]File, error) {
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT f.id, f.name, f.size, f.content_type, f.has_thumb, COALESCE(x.real_name, ''), f.created_at
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT f.id, f.name, f.size, f.content_type, f.has_thumb, COALESCE(x.real_name, ''), f.created_at
 		FROM files f LEFT JOIN users x ON x.id = f.uploaded_by WHERE f.object_type = 'task' AND f.object_id = $1 ORDER BY f.id`, idStr(id))
 	if err != nil {
 		return nil, err
@@ -288,7 +288,7 @@ func (s *Service) files(ctx context.Context, id int64) ([]File, error) {
 }
 
 func (s *Service) timeline(ctx context.Context, id int64) ([]Event, error) {
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT kind, summary, note, actor_name, at FROM task_events WHERE task_id = $1 ORDER BY at, id`, id)
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT kind, summary, note, actor_name, at FROM task_events WHERE task_id = $1 ORDER BY at, id`, id)
 	if err != nil {
 		return nil, err
 	}

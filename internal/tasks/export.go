@@ -71,7 +71,7 @@ func (s *Service) handleExport(w http.ResponseWriter, r *http.Request, a *auth.A
 	for i, t := range items {
 		ids[i] = t.ID
 	}
-	latest, err := latestReports(r.Context(), s.DB.R, ids)
+	latest, err := latestReports(r.Context(), s.DB.Read, ids)
 	if err != nil {
 		return err
 	}

@@ -127,7 +127,7 @@ func (s *Service) Home(ctx context.Context, a *auth.Actor) (*Home, error) {
 func (s *Service) aggregate(ctx context.Context, where string, args db.Args, day calendar.Date) ([]*unitAgg, error) {
 	aggArgs := slices.Clone(args)
 	d := aggArgs.Add(day)
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT t.lead_unit_id, t.status, t.light, t.overdue, t.report_missing, t.closed_on_time,
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT t.lead_unit_id, t.status, t.light, t.overdue, t.report_missing, t.closed_on_time,
 		COUNT(*), SUM(CASE WHEN t.due_key < `+d+` THEN 1 ELSE 0 END) FROM tasks t WHERE `+where+`
 		GROUP BY t.lead_unit_id, t.status, t.light, t.overdue, t.report_missing, t.closed_on_time`, aggArgs...)
 	if err != nil {
@@ -194,7 +194,7 @@ func (s *Service) unitNames(ctx context.Context, aggs []*unitAgg) error {
 		ids[i] = g.unit.ID
 	}
 	var args db.Args
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, name FROM units WHERE id IN (`+inList(&args, ids)+`)`, args...)
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT id, name FROM units WHERE id IN (`+inList(&args, ids)+`)`, args...)
 	if err != nil {
 		return err
 	}
@@ -225,7 +225,7 @@ func (s *Service) trend(ctx context.Context, a *auth.Actor, day calendar.Date, l
 	if !a.DistrictWide() {
 		where += " AND unit_path >= " + args.Add(a.UnitPath) + " AND unit_path < " + args.Add(a.UnitPath[:len(a.UnitPath)-1]+"0")
 	}
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT day, SUM(open_total), SUM(green), SUM(yellow), SUM(red), SUM(closed_total)
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT day, SUM(open_total), SUM(green), SUM(yellow), SUM(red), SUM(closed_total)
 		FROM task_daily_stats WHERE `+where+` GROUP BY day ORDER BY day`, args...)
 	if err != nil {
 		return nil, err
@@ -296,7 +296,7 @@ func (s *Service) MyWork(ctx context.Context, a *auth.Actor) (*MyWork, error) {
 	if lead {
 		// Candidates in Go: the current cycle depends on each task's cycle and start.
 		var args db.Args
-		rows, err := s.DB.R.QueryContext(ctx, `SELECT t.id, t.start_on, t.report_cycle, t.last_cycle_end, t.deadline, t.status, t.overdue,
+		rows, err := s.DB.Read.QueryContext(ctx, `SELECT t.id, t.start_on, t.report_cycle, t.last_cycle_end, t.deadline, t.status, t.overdue,
 			t.report_missing FROM tasks t WHERE `+leadCond(a.UnitPath, &args)+` AND t.status IN ('signed', 'in_progress', 'returned')
 			ORDER BY t.due_key, t.id`, args...)
 		if err != nil {
@@ -350,7 +350,7 @@ func (s *Service) MyWork(ctx context.Context, a *auth.Actor) (*MyWork, error) {
 		if err := list(&m.ToReview, reviewCond+" AND t.status = 'requested' ORDER BY t.requested_at, t.id", rargs); err != nil {
 			return nil, err
 		}
-		if m.Extensions, err = extensionsWhere(ctx, s.DB.R, fmt.Sprintf("WHERE e.status = 'pending' AND %s ORDER BY e.requested_at LIMIT %d",
+		if m.Extensions, err = extensionsWhere(ctx, s.DB.Read, fmt.Sprintf("WHERE e.status = 'pending' AND %s ORDER BY e.requested_at LIMIT %d",
 			reviewCond, homeList), rargs...); err != nil {
 			return nil, err
 		}
@@ -386,7 +386,7 @@ func (s *Service) Gantt(ctx context.Context, a *auth.Actor, f Filter, p httpx.Pa
 	for i, t := range items {
 		ids[i] = t.ID
 	}
-	ms, err := milestonesByTask(ctx, s.DB.R, ids, s.Clock.Now())
+	ms, err := milestonesByTask(ctx, s.DB.Read, ids, s.Clock.Now())
 	if err != nil {
 		return nil, 0, err
 	}

@@ -54,7 +54,7 @@ func (s *Service) recomputeIfStale(ctx context.Context, a *auth.Actor) (int, err
 		return 0, err
 	}
 	mark := lightsMark{day: today(s.Clock.Now()), settings: st}
-	if err := s.DB.R.QueryRowContext(ctx, `SELECT version FROM calendar_meta WHERE id = 1`).Scan(&mark.calendar); err != nil {
+	if err := s.DB.Read.QueryRowContext(ctx, `SELECT version FROM calendar_meta WHERE id = 1`).Scan(&mark.calendar); err != nil {
 		return 0, err
 	}
 	s.mu.Lock()
@@ -92,7 +92,7 @@ func (s *Service) taskOwner(ctx context.Context, a *auth.Actor, objectID string)
 	if err != nil {
 		return 0, notFound
 	}
-	x, err := s.load(ctx, s.DB.R, a, id, false)
+	x, err := s.load(ctx, s.DB.Read, a, id, false)
 	if err != nil {
 		return 0, err
 	}
@@ -125,7 +125,7 @@ func (s *Service) sourceOwner(ctx context.Context, a *auth.Actor, objectID strin
 // so scope filters on the copies stay right.
 func (s *Service) refreshPaths(ctx context.Context, a *auth.Actor) error {
 	var n int
-	if err := s.DB.R.QueryRowContext(ctx, `SELECT
+	if err := s.DB.Read.QueryRowContext(ctx, `SELECT
 		(SELECT COUNT(*) FROM tasks t JOIN units u ON u.id = t.lead_unit_id WHERE t.lead_unit_path <> u.path) +
 		(SELECT COUNT(*) FROM task_co_units c JOIN units u ON u.id = c.unit_id WHERE c.unit_path <> u.path)`).Scan(&n); err != nil {
 		return err

@@ -550,7 +550,7 @@ func (s *Service) recomputeAll(ctx context.Context, a *auth.Actor) (int, error) 
 	now := s.Clock.Now()
 	day := today(now)
 	// Live tasks, and any stale light on a draft or closed task.
-	xs, err := loadLights(ctx, s.DB.R, s.DB.Dialect, `(t.status NOT IN ('draft', 'closed') OR t.light <> 'none')`, nil,
+	xs, err := loadLights(ctx, s.DB.Read, s.DB.Dialect, `(t.status NOT IN ('draft', 'closed') OR t.light <> 'none')`, nil,
 		day.AddDays(st.horizonDays()))
 	if err != nil {
 		return 0, err

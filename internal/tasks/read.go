@@ -139,7 +139,7 @@ func loadRows(ctx context.Context, q querier, tail string, args []any) ([]*row, 
 
 // tasksOf reads tasks with their relations, finished for the actor.
 func (s *Service) tasksOf(ctx context.Context, a *auth.Actor, tail string, args []any) ([]Task, error) {
-	rs, err := loadRows(ctx, s.DB.R, tail, args)
+	rs, err := loadRows(ctx, s.DB.Read, tail, args)
 	if err != nil {
 		return nil, err
 	}
@@ -147,7 +147,7 @@ func (s *Service) tasksOf(ctx context.Context, a *auth.Actor, tail string, args 
 	for i, r := range rs {
 		ts[i] = &r.Task
 	}
-	if err := attach(ctx, s.DB.R, ts); err != nil {
+	if err := attach(ctx, s.DB.Read, ts); err != nil {
 		return nil, err
 	}
 	day := today(s.Clock.Now())
@@ -278,12 +278,12 @@ func (s *Service) load(ctx context.Context, q querier, a *auth.Actor, id int64, 
 
 // Get returns one task.
 func (s *Service) Get(ctx context.Context, a *auth.Actor, id int64) (*Task, error) {
-	x, err := s.load(ctx, s.DB.R, a, id, false)
+	x, err := s.load(ctx, s.DB.Read, a, id, false)
 	if err != nil {
 		return nil, err
 	}
 	t := &x.Task
-	if err := attach(ctx, s.DB.R, []*Task{t}); err != nil {
+	if err := attach(ctx, s.DB.Read, []*Task{t}); err != nil {
 		return nil, err
 	}
 	s.finish(a, today(s.Clock.Now()), s.Calendar, t)
@@ -377,7 +377,7 @@ func (s *Service) where(ctx context.Context, a *auth.Actor, f Filter) (string, d
 	}
 	if f.UnitID != 0 {
 		var path string
-		err := s.DB.R.QueryRowContext(ctx, `SELECT path FROM units WHERE id = $1`, f.UnitID).Scan(&path)
+		err := s.DB.Read.QueryRowContext(ctx, `SELECT path FROM units WHERE id = $1`, f.UnitID).Scan(&path)
 		if isNoRows(err) {
 			return "FALSE", args, nil
 		} else if err != nil {
@@ -455,7 +455,7 @@ func (s *Service) List(ctx context.Context, a *auth.Actor, f Filter, p httpx.Pag
 		return nil, 0, err
 	}
 	var total int
-	if err := s.DB.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM tasks t WHERE `+where, args...).Scan(&total); err != nil {
+	if err := s.DB.Read.QueryRowContext(ctx, `SELECT COUNT(*) FROM tasks t WHERE `+where, args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
 	if p.Size == 0 { // export: every row
@@ -490,7 +490,7 @@ func unindexed(order string) string {
 // rows with their joins: joining every candidate before the sort costs ten
 // times more at 50,000 tasks.
 func (s *Service) page(ctx context.Context, a *auth.Actor, where string, args []any, order string, limit, offset int) ([]Task, error) {
-	ids, err := pageIDs(ctx, s.DB.R, `SELECT t.id FROM tasks t WHERE `+where+` ORDER BY `+order+
+	ids, err := pageIDs(ctx, s.DB.Read, `SELECT t.id FROM tasks t WHERE `+where+` ORDER BY `+order+
 		fmt.Sprintf(" LIMIT %d OFFSET %d", limit, offset), args)
 	if err != nil || len(ids) == 0 {
 		return []Task{}, err

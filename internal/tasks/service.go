@@ -62,7 +62,7 @@ func (s *Service) current(ctx context.Context) (Settings, error) {
 		return s.settings, nil
 	}
 	st := DefaultSettings
-	if err := settings.Get(ctx, s.DB.R, settingsKey, &st); err != nil {
+	if err := settings.Get(ctx, s.DB.Read, settingsKey, &st); err != nil {
 		return Settings{}, err
 	}
 	s.settings, s.loadedAt = st, time.Now()

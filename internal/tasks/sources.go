@@ -64,14 +64,14 @@ func (s *Service) ListSources(ctx context.Context, a *auth.Actor, f SourceFilter
 		where += " AND LOWER(s.title) LIKE " + args.Add(db.Like(f.Q)) + ` ESCAPE '\'`
 	}
 	var total int
-	if err := s.DB.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM task_sources s WHERE `+where, args...).Scan(&total); err != nil {
+	if err := s.DB.Read.QueryRowContext(ctx, `SELECT COUNT(*) FROM task_sources s WHERE `+where, args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
 	q := sourceSelect + " WHERE " + where + " ORDER BY " + order
 	if p.Size > 0 {
 		q += fmt.Sprintf(" LIMIT %d OFFSET %d", p.Limit(), p.Offset())
 	}
-	rows, err := s.DB.R.QueryContext(ctx, q, args...)
+	rows, err := s.DB.Read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -100,7 +100,7 @@ func (s *Service) GetSource(ctx context.Context, a *auth.Actor, id int64) (*Sour
 	if err := auth.Require(a, auth.ViewTasks); err != nil {
 		return nil, err
 	}
-	return getSource(ctx, s.DB.R, id)
+	return getSource(ctx, s.DB.Read, id)
 }
 
 // applySource copies the set fields onto src and checks the result.

@@ -656,7 +656,7 @@ func (s *Service) RequestExtension(ctx context.Context, a *auth.Actor, id int64,
 	if err != nil {
 		return nil, err
 	}
-	return s.extension(ctx, s.DB.R, eid)
+	return s.extension(ctx, s.DB.Read, eid)
 }
 
 // DecideExtension approves (the deadline moves; the old one stays in the
@@ -668,7 +668,7 @@ func (s *Service) DecideExtension(ctx context.Context, a *auth.Actor, extID int6
 	var taskID int64
 	var newDeadline calendar.Date
 	var status string
-	if err := s.DB.R.QueryRowContext(ctx, `SELECT task_id, new_deadline, status FROM task_extensions WHERE id = $1`, extID).
+	if err := s.DB.Read.QueryRowContext(ctx, `SELECT task_id, new_deadline, status FROM task_extensions WHERE id = $1`, extID).
 		Scan(&taskID, &newDeadline, &status); err != nil {
 		if isNoRows(err) {
 			return nil, errs.NotFoundf("延期申请", "extension request")
@@ -721,7 +721,7 @@ func (s *Service) DecideExtension(ctx context.Context, a *auth.Actor, extID int6
 	if err != nil {
 		return nil, err
 	}
-	return s.extension(ctx, s.DB.R, extID)
+	return s.extension(ctx, s.DB.Read, extID)
 }
 
 // MarkMilestone records the day a milestone was reached (a zero date
@@ -938,11 +938,30 @@ func (s *Service) Update(ctx context.Context, a *auth.Actor, id int64, in TaskIn
 
 // save writes the edited fields and replaces the relations that changed.
 func (s *Service) save(ctx context.Context, w *audit.W, x *access, r *refs, before, after *fields) error {
-	if _, err := w.ExecContext(ctx, `UPDATE tasks SET source_id = $1, title = $2, requirements = $3, kind = $4, report_cycle = $5,
-		lead_unit_id = $6, lead_unit_path = $7, responsible_name = $8, responsible_phone = $9, start_on = $10, deadline = $11,
-		due_key = $12, updated_at = $13 WHERE id = $14`, db.NullID(after.SourceID), after.Title, after.Requirements, after.Kind, after.ReportCycle,
-		after.LeadUnitID, r.units[after.LeadUnitID].Path, after.ResponsibleName, after.ResponsiblePhone, after.StartOn, after.Deadline,
-		dueKey(after.Deadline), w.Now(), x.ID); err != nil {
+	// Only the columns that changed: SQLite rewrites every index that holds
+	// a column named in SET, changed or not, and the ledger's indexes hold
+	// most of them.
+	var args db.Args
+	var set []string
+	col := func(name string, changed bool, v any) {
+		if changed {
+			set = append(set, name+" = "+args.Add(v))
+		}
+	}
+	col("source_id", after.SourceID != before.SourceID, db.NullID(after.SourceID))
+	col("title", after.Title != before.Title, after.Title)
+	col("requirements", after.Requirements != before.Requirements, after.Requirements)
+	col("kind", after.Kind != before.Kind, after.Kind)
+	col("report_cycle", after.ReportCycle != before.ReportCycle, after.ReportCycle)
+	col("lead_unit_id", after.LeadUnitID != before.LeadUnitID, after.LeadUnitID)
+	col("lead_unit_path", after.LeadUnitID != before.LeadUnitID, r.units[after.LeadUnitID].Path)
+	col("responsible_name", after.ResponsibleName != before.ResponsibleName, after.ResponsibleName)
+	col("responsible_phone", after.ResponsiblePhone != before.ResponsiblePhone, after.ResponsiblePhone)
+	col("start_on", after.StartOn != before.StartOn, after.StartOn)
+	col("deadline", after.Deadline != before.Deadline, after.Deadline)
+	col("due_key", after.Deadline != before.Deadline, dueKey(after.Deadline))
+	col("updated_at", true, w.Now())
+	if _, err := w.ExecContext(ctx, `UPDATE tasks SET `+strings.Join(set, ", ")+` WHERE id = `+args.Add(x.ID), args...); err != nil {
 		return err
 	}
 	replace := func(table string, changed bool, cols []string, rows [][]any) error {
@@ -974,6 +993,11 @@ func (s *Service) save(ctx context.Context, w *audit.W, x *access, r *refs, befo
 		return err
 	}
 	// Milestones keep their ids (and done dates); those left out go.
+	if slices.EqualFunc(before.Milestones, after.Milestones, func(a, b MilestoneInput) bool {
+		return a.ID == b.ID && a.Name == b.Name && a.DueOn.String() == b.DueOn.String() && a.Weight == b.Weight
+	}) {
+		return nil
+	}
 	keep := []int64{}
 	var added [][]any
 	for i, m := range after.Milestones {
@@ -987,12 +1011,12 @@ func (s *Service) save(ctx context.Context, w *audit.W, x *access, r *refs, befo
 			return err
 		}
 	}
-	var args db.Args
-	q := `DELETE FROM task_milestones WHERE task_id = ` + args.Add(x.ID)
+	var del db.Args
+	q := `DELETE FROM task_milestones WHERE task_id = ` + del.Add(x.ID)
 	if len(keep) > 0 {
-		q += ` AND id NOT IN (` + inList(&args, keep) + `)`
+		q += ` AND id NOT IN (` + inList(&del, keep) + `)`
 	}
-	if _, err := w.ExecContext(ctx, q, args...); err != nil {
+	if _, err := w.ExecContext(ctx, q, del...); err != nil {
 		return err
 	}
 	return insertRows(ctx, w, "task_milestones", []string{"task_id", "name", "due_on", "weight", "sort_order"}, added)

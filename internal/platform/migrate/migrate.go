@@ -1,7 +1,8 @@
 // Package migrate applies the versioned SQL migrations embedded in the
 // binary. Each file is NNNN_name.sql, written once for both databases with a
 // few placeholders for the types that differ; each runs in its own
-// transaction and is recorded in schema_migrations.
+// transaction and is recorded in schema_migrations. A file whose first line
+// is "-- only: sqlite" runs on that database only (and is recorded on both).
 package migrate
 
 import (
@@ -97,6 +98,12 @@ func Up(ctx context.Context, d *db.DB, fsys fs.FS) (int, error) {
 			if n > 0 {
 				return nil
 			}
+			if only := onlyFor(m.SQL); only != "" && only != d.Dialect {
+				applied = true // recorded, so the numbering stays the same on both
+				_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
+					m.Version, m.Name, time.Now().UTC())
+				return err
+			}
 			for _, stmt := range splitStatements(placeholders[d.Dialect].Replace(m.SQL)) {
 				if _, err := tx.ExecContext(ctx, stmt); err != nil {
 					return fmt.Errorf("migration %04d_%s: %w\n%s", m.Version, m.Name, err, stmt)
@@ -116,6 +123,17 @@ func Up(ctx context.Context, d *db.DB, fsys fs.FS) (int, error) {
 		}
 	}
 	return ran, nil
+}
+
+// onlyFor reads a first line "-- only: sqlite" (or postgres): the
+// migration changes storage details of one database and is recorded, not
+// run, on the other.
+func onlyFor(sql string) db.Dialect {
+	first, _, _ := strings.Cut(sql, "\n")
+	if d, ok := strings.CutPrefix(strings.TrimSpace(first), "-- only:"); ok {
+		return db.Dialect(strings.TrimSpace(d))
+	}
+	return ""
 }
 
 // splitStatements splits on semicolons at line ends; migrations keep one

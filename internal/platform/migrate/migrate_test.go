@@ -60,3 +60,31 @@ func TestLoadRejectsBadNames(t *testing.T) {
 		}
 	}
 }
+
+// A migration marked "-- only: sqlite" runs on SQLite and is only recorded
+// on PostgreSQL (and the other way round); the trail's seq is the rowid on
+// SQLite after 0013, so audit entries need no separate unique index there.
+func TestOnlyForOneDatabase(t *testing.T) {
+	testutil.EachDB(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		fs := fstest.MapFS{
+			"9002_lite.sql": {Data: []byte("-- only: sqlite\nCREATE TABLE only_lite (id {{id}});\n")},
+			"9003_pg.sql":   {Data: []byte("-- only: postgres\nCREATE TABLE only_pg (id {{id}});\n")},
+		}
+		if n, err := migrate.Up(ctx, d, fs); err != nil || n != 2 {
+			t.Fatalf("applied %d, err %v", n, err)
+		}
+		_, liteErr := d.R.ExecContext(ctx, `SELECT * FROM only_lite`)
+		_, pgErr := d.R.ExecContext(ctx, `SELECT * FROM only_pg`)
+		if (liteErr == nil) != (d.Dialect == db.SQLite) || (pgErr == nil) != (d.Dialect == db.Postgres) {
+			t.Fatalf("%s: only_lite %v, only_pg %v", d.Dialect, liteErr, pgErr)
+		}
+		if d.Dialect == db.SQLite {
+			var autoindexes int
+			_ = d.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE tbl_name = 'audit_log' AND name LIKE 'sqlite_autoindex%'`).Scan(&autoindexes)
+			if autoindexes != 0 {
+				t.Fatalf("audit_log still has %d automatic indexes", autoindexes)
+			}
+		}
+	})
+}
