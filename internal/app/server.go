@@ -28,6 +28,13 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 	bg, stopBackground := context.WithCancel(context.Background())
 	defer stopBackground()
 	a.StartBackground(bg)
+	go func() {
+		// A database never analyzed (new, or restored from an old backup)
+		// gets its planner statistics now rather than at night.
+		if err := a.DB.AnalyzeIfNever(bg); err != nil && bg.Err() == nil {
+			slog.Warn("analyze", "err", err)
+		}
+	}()
 	slog.Info("serving", "addr", ln.Addr().String(), "db", a.DB.Dialect)
 	if ready != nil {
 		ready(ln.Addr().String())

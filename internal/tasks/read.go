@@ -343,10 +343,32 @@ func orderBy(sort string, allowed map[string]string, def string) (string, error)
 
 var statuses = []string{StatusDraft, StatusIssued, StatusSigned, StatusInProgress, StatusRequested, StatusReturned, StatusClosed}
 
-// where builds the ledger's condition for f and the actor.
-func (s *Service) where(ctx context.Context, a *auth.Actor, f Filter) (string, db.Args, error) {
+// where builds the ledger's condition for f and the actor. walk (SQLite)
+// writes the filtered columns as expressions (unary plus), so no index
+// serves them and the planner walks the sort's index instead, testing each
+// task: the right plan when the filter matches thousands of tasks.
+func (s *Service) where(ctx context.Context, a *auth.Actor, f Filter, walk bool) (string, db.Args, error) {
 	var args db.Args
-	conds := []string{s.scope(a, &args)}
+	c := func(col string) string {
+		if walk {
+			return "+" + col
+		}
+		return col
+	}
+	scope := s.scope(a, &args)
+	if walk {
+		scope = strings.Replace(scope, "t.id IN (", "+t.id IN (", 1)
+	}
+	conds := []string{scope}
+	// has is "the task has a row in table with col = p": the few tasks
+	// that do, found first by the table's index; or, walking, a lookup of
+	// each task in the table's primary key (task_id, col).
+	has := func(table, col, p string) string {
+		if walk {
+			return "EXISTS (SELECT 1 FROM " + table + " x WHERE x.task_id = t.id AND x." + col + " = " + p + ")"
+		}
+		return "t.id IN (SELECT task_id FROM " + table + " WHERE " + col + " = " + p + ")"
+	}
 	bad := errs.Fields{}
 	list := func(col, field string, vals, allowed []string) {
 		if len(vals) == 0 {
@@ -359,7 +381,7 @@ func (s *Service) where(ctx context.Context, a *auth.Actor, f Filter) (string, d
 			}
 			ps[i] = args.Add(v)
 		}
-		conds = append(conds, col+" IN ("+strings.Join(ps, ", ")+")")
+		conds = append(conds, c(col)+" IN ("+strings.Join(ps, ", ")+")")
 	}
 	list("t.status", "status", f.Status, statuses)
 	list("t.light", "light", f.Light, []string{LightGreen, LightYellow, LightRed, LightNone})
@@ -370,10 +392,10 @@ func (s *Service) where(ctx context.Context, a *auth.Actor, f Filter) (string, d
 		return "", nil, err
 	}
 	if f.SourceID != 0 {
-		conds = append(conds, "t.source_id = "+args.Add(f.SourceID))
+		conds = append(conds, c("t.source_id")+" = "+args.Add(f.SourceID))
 	}
 	if f.LeaderID != 0 {
-		conds = append(conds, "t.id IN (SELECT task_id FROM task_leaders WHERE user_id = "+args.Add(f.LeaderID)+")")
+		conds = append(conds, has("task_leaders", "user_id", args.Add(f.LeaderID)))
 	}
 	if f.UnitID != 0 {
 		var path string
@@ -383,16 +405,16 @@ func (s *Service) where(ctx context.Context, a *auth.Actor, f Filter) (string, d
 		} else if err != nil {
 			return "", nil, err
 		}
-		conds = append(conds, s.unitCond(path, &args, a.DistrictWide()))
+		conds = append(conds, c(s.unitCond(path, &args, a.DistrictWide())))
 	}
 	if f.Tag != "" {
-		conds = append(conds, "t.id IN (SELECT task_id FROM task_tags WHERE tag = "+args.Add(f.Tag)+")")
+		conds = append(conds, has("task_tags", "tag", args.Add(f.Tag)))
 	}
 	if !f.DeadlineFrom.IsZero() {
-		conds = append(conds, "t.due_key >= "+args.Add(f.DeadlineFrom))
+		conds = append(conds, c("t.due_key")+" >= "+args.Add(f.DeadlineFrom))
 	}
 	if !f.DeadlineTo.IsZero() {
-		conds = append(conds, "t.due_key <= "+args.Add(f.DeadlineTo))
+		conds = append(conds, c("t.due_key")+" <= "+args.Add(f.DeadlineTo))
 	}
 	if f.Q != "" {
 		p := args.Add(db.Like(f.Q))
@@ -410,10 +432,10 @@ func (s *Service) where(ctx context.Context, a *auth.Actor, f Filter) (string, d
 		conds = append(conds, "t.parent_id IS NULL")
 	}
 	if f.Overdue != nil {
-		conds = append(conds, "t.overdue = "+args.Add(*f.Overdue))
+		conds = append(conds, c("t.overdue")+" = "+args.Add(*f.Overdue))
 	}
 	if f.Missing != nil {
-		conds = append(conds, "t.report_missing = "+args.Add(*f.Missing))
+		conds = append(conds, c("t.report_missing")+" = "+args.Add(*f.Missing))
 	}
 	if f.Mine {
 		conds = append(conds, mine(a, &args))
@@ -450,9 +472,24 @@ func (s *Service) List(ctx context.Context, a *auth.Actor, f Filter, p httpx.Pag
 	if err != nil {
 		return nil, 0, err
 	}
-	where, args, err := s.where(ctx, a, f)
+	where, args, err := s.where(ctx, a, f, false)
 	if err != nil {
 		return nil, 0, err
+	}
+	if f.Q != "" && p.Size > 0 && s.DB.Dialect == db.SQLite {
+		// A search matches a handful of tasks: one pass over the search
+		// index finds them all and sorts them (unary plus stops SQLite from
+		// walking the sort's index and testing every task against the
+		// pattern), and their number is the total.
+		ids, err := pageIDs(ctx, s.DB.Read, `SELECT t.id FROM tasks t WHERE `+where+` ORDER BY `+unindexed(order)+
+			fmt.Sprintf(" LIMIT %d", searchAll+1), args)
+		if err != nil {
+			return nil, 0, err
+		}
+		if total := len(ids); total <= searchAll {
+			items, err := s.rowsOf(ctx, a, ids[min(p.Offset(), total):min(p.Offset()+p.Limit(), total)], order)
+			return items, total, err
+		}
 	}
 	var total int
 	if err := s.DB.Read.QueryRowContext(ctx, `SELECT COUNT(*) FROM tasks t WHERE `+where, args...).Scan(&total); err != nil {
@@ -465,14 +502,35 @@ func (s *Service) List(ctx context.Context, a *auth.Actor, f Filter, p httpx.Pag
 	if total <= p.Offset() {
 		return []Task{}, total, nil
 	}
-	if f.Q != "" && s.DB.Dialect == db.SQLite {
+	switch {
+	case f.Q != "" && s.DB.Dialect == db.SQLite:
 		// A search matches a handful of tasks: find them first (the search
 		// index), then sort them. Unary plus stops SQLite from walking the
 		// sort's index instead and testing every task against the pattern.
 		order = unindexed(order)
+	case s.DB.Dialect == db.SQLite && total > walkAbove && walkable(p.Sort):
+		// The count says the filter matches thousands: a page is found
+		// sooner walking the sort's index than sorting them all.
+		if where, args, err = s.where(ctx, a, f, true); err != nil {
+			return nil, 0, err
+		}
 	}
 	items, err := s.page(ctx, a, where, args, order, p.Limit(), p.Offset())
 	return items, total, err
+}
+
+// walkAbove is the match count from which SQLite walks the sort's index
+// for a page instead of sorting the matches (the light and status indexes
+// hold the filter, not the number order). A variable for the tests.
+var walkAbove = 2000
+
+// walkable sorts have an index of the top-level tasks in their order.
+func walkable(sort string) bool {
+	switch strings.TrimPrefix(sort, "-") {
+	case "", "number", "deadline":
+		return true
+	}
+	return false
 }
 
 // unindexed prefixes the plain columns of an ORDER BY with unary plus.
@@ -492,8 +550,19 @@ func unindexed(order string) string {
 func (s *Service) page(ctx context.Context, a *auth.Actor, where string, args []any, order string, limit, offset int) ([]Task, error) {
 	ids, err := pageIDs(ctx, s.DB.Read, `SELECT t.id FROM tasks t WHERE `+where+` ORDER BY `+order+
 		fmt.Sprintf(" LIMIT %d OFFSET %d", limit, offset), args)
-	if err != nil || len(ids) == 0 {
-		return []Task{}, err
+	if err != nil {
+		return nil, err
+	}
+	return s.rowsOf(ctx, a, ids, order)
+}
+
+// searchAll is how many matches of a search the ledger reads in one pass.
+const searchAll = 500
+
+// rowsOf reads the tasks of a page of ids with their joins, in order.
+func (s *Service) rowsOf(ctx context.Context, a *auth.Actor, ids []int64, order string) ([]Task, error) {
+	if len(ids) == 0 {
+		return []Task{}, nil
 	}
 	var idArgs db.Args
 	return s.tasksOf(ctx, a, "WHERE t.id IN ("+inList(&idArgs, ids)+") ORDER BY "+order, idArgs)

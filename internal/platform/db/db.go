@@ -73,6 +73,9 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 	return &DB{R: p, W: p, Dialect: Postgres, URL: dsn, Read: &Reader{db: p}}, nil
 }
 
+// The SQLite pools: readers, and two writer connections (one at work).
+const readConns, writeConns = 8, 2
+
 func openSQLite(ctx context.Context, path string) (*DB, error) {
 	path = strings.TrimPrefix(strings.TrimPrefix(path, "sqlite:"), "file:")
 	if i := strings.IndexByte(path, '?'); i >= 0 {
@@ -108,8 +111,8 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	// Two connections, but InTx lets one write transaction run at a time: the
 	// spare lets the statement cache prepare a new query while a transaction
 	// holds the other, and SQLite never sees two writers at once.
-	w.SetMaxOpenConns(2)
-	w.SetMaxIdleConns(2)
+	w.SetMaxOpenConns(writeConns)
+	w.SetMaxIdleConns(writeConns)
 	w.SetConnMaxLifetime(0)
 	if err := w.PingContext(ctx); err != nil {
 		w.Close()
@@ -120,8 +123,8 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		w.Close()
 		return nil, err
 	}
-	r.SetMaxOpenConns(8)
-	r.SetMaxIdleConns(8)
+	r.SetMaxOpenConns(readConns)
+	r.SetMaxIdleConns(readConns)
 	return &DB{R: r, W: w, Dialect: SQLite, URL: path, Path: path, stmts: &stmtCache{},
 		Read: &Reader{db: r, cache: &stmtCache{}}}, nil
 }
@@ -367,4 +370,44 @@ func (r *Reader) QueryRowContext(ctx context.Context, query string, args ...any)
 		return st.QueryRowContext(ctx, args...)
 	}
 	return r.db.QueryRowContext(ctx, query, args...)
+}
+
+// AnalyzeIfNever is the server start's: Analyze when the database has no
+// statistics yet (new, or restored from an old backup).
+func (d *DB) AnalyzeIfNever(ctx context.Context) error {
+	if d.Dialect != SQLite {
+		return nil
+	}
+	var n int
+	err := d.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE name = 'sqlite_stat1'`).Scan(&n)
+	if err != nil || n > 0 {
+		return err
+	}
+	return d.Analyze(ctx)
+}
+
+// Analyze refreshes the statistics the query planner chooses indexes by.
+// SQLite has none until asked, and then plans a filter on "status", which
+// every open task shares, like one on "light", which picks out a few. It
+// reads every index (a sampled ANALYZE cannot tell those two apart), about
+// a second a few hundred megabytes with writers waiting, so the server runs
+// it nightly and at start only when the database was never analyzed.
+// PostgreSQL's autovacuum does this by itself.
+func (d *DB) Analyze(ctx context.Context) error {
+	if d.Dialect != SQLite {
+		return nil
+	}
+	if err := d.InTx(ctx, func(tx *Tx) error {
+		_, err := tx.Tx.ExecContext(ctx, `ANALYZE`)
+		return err
+	}); err != nil {
+		return err
+	}
+	// A connection reads the statistics when it loads the schema, which
+	// ANALYZE does not make the others do: let both pools open fresh ones.
+	d.R.SetMaxIdleConns(0)
+	d.R.SetMaxIdleConns(readConns)
+	d.W.SetMaxIdleConns(0)
+	d.W.SetMaxIdleConns(writeConns)
+	return nil
 }
