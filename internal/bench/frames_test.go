@@ -18,7 +18,7 @@ import (
 // create and one edit of a task write. Each page is two system calls at
 // commit, the cost that bounds how many writes a second SQLite takes, so a
 // new index or an UPDATE that names unchanged indexed columns shows here
-// before it shows in the benchmarks. (Measured: 28 and 10.)
+// before it shows in the benchmarks. (Measured: 26 and 10.)
 func TestWritesStaySmall(t *testing.T) {
 	d := testutil.Open(t, db.SQLite)
 	a, err := app.Wire(app.Config{DataDir: t.TempDir()}, d, clock.System{})
