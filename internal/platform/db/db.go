@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -40,8 +41,10 @@ type DB struct {
 	URL     string
 	Path    string // SQLite file, empty on PostgreSQL
 
-	stmts   *stmtCache // SQLite writer's prepared statements
-	writeMu sync.Mutex // SQLite: one write transaction at a time, queued in Go
+	stmts   *stmtCache  // SQLite writer's prepared statements
+	writeMu sync.Mutex  // SQLite: one write transaction at a time, queued in Go
+	qmu     sync.Mutex  // guards queue
+	queue   []*writeReq // SQLite writers waiting, committed together (InTx)
 }
 
 // IsPostgresURL tells whether a --db value points at PostgreSQL.
@@ -157,11 +160,117 @@ type Tx struct {
 
 // InTx runs fn in a write transaction and commits when fn returns nil.
 // Keep fn short: on SQLite every writer waits for it.
+//
+// On SQLite, writers that arrive while another one works are committed
+// together (group commit): the first to get the writer next runs every
+// waiting fn in one transaction, each under its own savepoint, so a failing
+// fn is undone alone and gets its own error, and commits once. A commit
+// writes each changed page of the WAL with two system calls, and writers
+// share most of their pages (the ends of the indexes, the audit head), so
+// under load this is most of the cost of a write. The order and the result
+// are those of running the fns one after another.
 func (d *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
-	if d.Dialect == SQLite {
-		d.writeMu.Lock()
-		defer d.writeMu.Unlock()
+	if d.Dialect != SQLite {
+		return d.inTx(ctx, fn)
 	}
+	req := &writeReq{ctx: ctx, fn: fn, done: make(chan struct{})}
+	d.qmu.Lock()
+	d.queue = append(d.queue, req)
+	d.qmu.Unlock()
+	d.writeMu.Lock()
+	d.qmu.Lock()
+	if !slices.Contains(d.queue, req) { // an earlier writer took it along
+		d.qmu.Unlock()
+		d.writeMu.Unlock()
+		return req.wait()
+	}
+	batch := d.queue[:min(len(d.queue), maxGroup)]
+	if !slices.Contains(batch, req) { // lead the first maxGroup; ours comes in a later batch
+		batch = append(slices.Clone(batch[:maxGroup-1]), req)
+		d.queue = slices.DeleteFunc(d.queue[maxGroup-1:], func(r *writeReq) bool { return r == req })
+	} else {
+		d.queue = d.queue[len(batch):]
+	}
+	d.qmu.Unlock()
+	d.commitGroup(batch)
+	d.writeMu.Unlock()
+	return req.wait()
+}
+
+// maxGroup bounds how many writers share one commit (and wait for it).
+const maxGroup = 64
+
+// writeReq is a writer waiting for the SQLite writer.
+type writeReq struct {
+	ctx   context.Context
+	fn    func(tx *Tx) error
+	err   error
+	panic any
+	done  chan struct{}
+}
+
+func (r *writeReq) wait() error {
+	<-r.done
+	if r.panic != nil {
+		panic(r.panic)
+	}
+	return r.err
+}
+
+// commitGroup runs the batch in one transaction and tells each its result.
+func (d *DB) commitGroup(batch []*writeReq) {
+	defer func() {
+		for _, r := range batch {
+			close(r.done)
+		}
+	}()
+	if len(batch) == 1 {
+		r := batch[0]
+		r.err, r.panic = catch(func() error { return d.inTx(r.ctx, r.fn) })
+		return
+	}
+	// The transaction outlives any one writer's request: a client that
+	// goes away fails its own fn, not the others'.
+	ctx := context.WithoutCancel(batch[0].ctx)
+	err := d.inTx(ctx, func(tx *Tx) error {
+		for _, r := range batch {
+			if _, err := tx.Tx.ExecContext(ctx, `SAVEPOINT writer`); err != nil {
+				return err
+			}
+			r.err, r.panic = catch(func() error { return r.fn(tx) })
+			if r.err != nil || r.panic != nil {
+				if _, err := tx.Tx.ExecContext(ctx, `ROLLBACK TO writer`); err != nil {
+					return err
+				}
+			}
+			if _, err := tx.Tx.ExecContext(ctx, `RELEASE writer`); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil { // the transaction failed as a whole: nobody's writes stand
+		for _, r := range batch {
+			if r.err == nil && r.panic == nil {
+				r.err = err
+			}
+		}
+	}
+}
+
+// catch runs fn, turning a panic into a value to re-raise in the writer's
+// own goroutine.
+func catch(fn func() error) (err error, p any) {
+	defer func() {
+		if v := recover(); v != nil {
+			p = v
+		}
+	}()
+	return fn(), nil
+}
+
+// inTx is one transaction.
+func (d *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 	conn, err := d.W.Conn(ctx)
 	if err != nil {
 		return err
@@ -172,6 +281,12 @@ func (d *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 		return err
 	}
 	tx := &Tx{Tx: stx, conn: conn, Dialect: d.Dialect, w: d.W, cache: d.stmts}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = stx.Rollback() // or the connection never returns to the pool
+			panic(p)
+		}
+	}()
 	if err := fn(tx); err != nil {
 		_ = stx.Rollback()
 		return err
