@@ -943,9 +943,17 @@ try {
     await page.click(`[data-test=${hook}] .el-select__wrapper`)
     const item = page.locator('.el-select-dropdown:visible .el-select-dropdown__item:not(.is-disabled)').first()
     await item.waitFor()
+    const open = async () => (await page.locator('.el-select-dropdown:visible').count()) > 0
     await item.click()
     if (multiple) await page.locator('.el-dialog__title:visible, .el-dialog__header:visible').first().click() // Escape would close the dialog
-    await until(`the dropdown of ${hook} to close`, async () => (await page.locator('.el-select-dropdown:visible').count()) === 0)
+    // A click while the dropdown is still sliding open can land on nothing
+    // (seen on a loaded machine): click again while it stays open.
+    for (let retry = 0; !multiple && retry < 2; retry++) {
+      const closed = await until(`the dropdown of ${hook} to close`, async () => !(await open()), 3000).then(() => true, () => false)
+      if (closed) break
+      await item.click()
+    }
+    await until(`the dropdown of ${hook} to close`, async () => !(await open()))
   }
 
   const statusOf = (page) => page.locator('[data-test=task-head]').getAttribute('data-status')

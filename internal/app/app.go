@@ -9,6 +9,7 @@ import (
 	"diaodu/internal/account"
 	"diaodu/internal/app/migrations"
 	"diaodu/internal/attachments"
+	"diaodu/internal/invest"
 	"diaodu/internal/org"
 	"diaodu/internal/platform/audit"
 	"diaodu/internal/platform/auth"
@@ -23,6 +24,9 @@ import (
 	"diaodu/internal/platform/migrate"
 	"diaodu/internal/platform/notify"
 	"diaodu/internal/platform/xlsx"
+	"diaodu/internal/projects"
+	"diaodu/internal/projects/tours"
+	"diaodu/internal/registry"
 	"diaodu/internal/reports"
 	"diaodu/internal/tasks"
 )
@@ -45,6 +49,10 @@ type App struct {
 	Notify      *notify.Notifier
 	Tasks       *tasks.Service
 	Reports     *reports.Service // periodic reporting (报送) and the zero report
+	Tours       *tours.Service   // observation tours (项目观摩) and judges' scores
+	Registry    *registry.Service
+	Projects    *projects.Service // key projects (重点项目)
+	Invest      *invest.Service   // investment attraction (招商引资)
 	Router      *httpx.Router
 }
 
@@ -108,6 +116,10 @@ func Wire(cfg Config, d *db.DB, clk clock.Clock) (*App, error) {
 	a.Jobs.Audit = a.Audit
 	a.Calendar.Audit, a.Calendar.Clock = a.Audit, clk
 	a.Jobs.EveryTick(a.Calendar.Refresh)
+	// The query planner's statistics (SQLite), nightly; Serve also runs it at start.
+	a.Jobs.Register("db.analyze", "更新数据库统计信息", jobs.Daily(3, 30), func(ctx context.Context, _ time.Time) error {
+		return d.Analyze(ctx)
+	})
 	if cfg.TestClock {
 		a.Jobs.Tick = 2 * time.Second
 	}
@@ -134,6 +146,28 @@ func Wire(cfg Config, d *db.DB, clk clock.Clock) (*App, error) {
 	// Import of the task breakdown table (重点工作任务分解表), kind "task-breakdown".
 	a.Imports.Register(tasks.BreakdownImporter{S: a.Tasks})
 	a.Notify.RegisterKind("task.", "督查督办", "Supervision")
+
+	// Key projects (重点项目): ledger, milestones, monthly reports with photos,
+	// time-sequence and lights (job projects.lights hourly), attachment owner
+	// "project_report", import kind "projects".
+	a.Projects = projects.New(d, a.Audit, a.Calendar, a.Notify, a.Attachments)
+	a.Projects.Register(a.Jobs, a.Attachments)
+	a.Imports.Register(projects.Importer{S: a.Projects, Registry: func() *registry.Service { return a.Registry }})
+	a.Notify.RegisterKind("project.", "重点项目", "Key projects")
+
+	// Shared registry (基础台账): enterprises keyed by the credit code and the
+	// industrial chains; import kind "enterprises".
+	a.Registry = registry.New(d, a.Audit)
+	a.Imports.Register(registry.EnterpriseImporter{S: a.Registry})
+
+	// Observation tours (项目观摩): route, judges, scoring sheets, ranked results.
+	a.Tours = tours.New(d, a.Audit)
+
+	// Investment attraction (招商引资): leads, targets, funds in place; job
+	// invest.lights (idle lights and reminders), import kinds "invest-leads"
+	// and "invest-targets"; converts signed leads through Projects.
+	a.Invest = invest.New(d, a.Audit, a.Calendar, a.Notify, a.Projects)
+	a.Invest.Register(a.Jobs, a.Notify, a.Imports)
 
 	a.Router = httpx.NewRouter(a.Account.Authenticate)
 	a.routes()

@@ -789,5 +789,23 @@ func District(ctx context.Context, served *app.App, scale int) (*Result, error) 
 	if err := Supervision(ctx, sim, clk, now); err != nil {
 		return nil, fmt.Errorf("demo supervision: %w", err)
 	}
+	// The shared registry (chains, enterprises) first: the projects, tours
+	// and investment demos look their enterprises and chains up in it.
+	if err := Registry(ctx, served); err != nil {
+		return nil, fmt.Errorf("demo registry: %w", err)
+	}
+	// Key projects (重点项目): a year of reports on its own replayed clock.
+	if err := Projects(ctx, served); err != nil {
+		return nil, fmt.Errorf("demo projects: %w", err)
+	}
+	// Observation tours need the key projects: keep this after Projects.
+	if err := Tours(ctx, served); err != nil {
+		return nil, fmt.Errorf("demo tours: %w", err)
+	}
+	// Investment attraction: after the key projects (it converts a few
+	// signed leads into projects of its own).
+	if err := Invest(ctx, served); err != nil {
+		return nil, fmt.Errorf("demo invest: %w", err)
+	}
 	return res, nil
 }

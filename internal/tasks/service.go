@@ -31,9 +31,8 @@ type Service struct {
 	Calendar *calendar.Calendar
 	Notify   *notify.Notifier
 
-	mu       sync.Mutex
-	settings Settings
-	loadedAt time.Time // when settings were read; zero: never
+	settings settings.Cached[Settings]
+	mu       sync.Mutex // guards lightsDone
 	// lightsDone is the day, settings and calendar of the last full
 	// recompute on this replica.
 	lightsDone lightsMark
@@ -44,29 +43,16 @@ type Service struct {
 
 // New wires the service.
 func New(d *db.DB, l *audit.Log, cal *calendar.Calendar, n *notify.Notifier) *Service {
-	return &Service{DB: d, Audit: l, Clock: l.Clock, Calendar: cal, Notify: n}
+	return &Service{DB: d, Audit: l, Clock: l.Clock, Calendar: cal, Notify: n,
+		settings: settings.Cached[Settings]{Key: settingsKey, Default: func() Settings { return DefaultSettings }}}
 }
 
 // settingsKey is where the supervision office's settings live.
 const settingsKey = "tasks.settings"
 
-// settingsFresh bounds how stale another replica's settings change can look.
-const settingsFresh = 30 * time.Second
-
-// current returns the settings, read at most every 30 seconds: every
-// create and light asks for them.
+// current returns the settings (cached: every create and light asks).
 func (s *Service) current(ctx context.Context) (Settings, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !s.loadedAt.IsZero() && time.Since(s.loadedAt) < settingsFresh {
-		return s.settings, nil
-	}
-	st := DefaultSettings
-	if err := settings.Get(ctx, s.DB.Read, settingsKey, &st); err != nil {
-		return Settings{}, err
-	}
-	s.settings, s.loadedAt = st, time.Now()
-	return st, nil
+	return s.settings.Get(ctx, s.DB.Read)
 }
 
 // GetSettings returns the thresholds and prefixes.
@@ -74,10 +60,7 @@ func (s *Service) GetSettings(ctx context.Context, a *auth.Actor) (Settings, err
 	if err := auth.Require(a, auth.ManageTasks); err != nil {
 		return Settings{}, err
 	}
-	s.mu.Lock()
-	s.loadedAt = time.Time{}
-	s.mu.Unlock()
-	return s.current(ctx)
+	return s.settings.Reload(ctx, s.DB.Read)
 }
 
 var hhmm = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
@@ -129,11 +112,8 @@ func (s *Service) PutSettings(ctx context.Context, a *auth.Actor, in Settings) (
 		return Settings{}, err
 	}
 	err := s.Audit.Write(ctx, a, func(w *audit.W) error {
-		before := DefaultSettings
-		if err := settings.Get(ctx, w, settingsKey, &before); err != nil {
-			return err
-		}
-		if err := settings.Put(ctx, w, settingsKey, in, w.Now()); err != nil {
+		before, err := s.settings.Replace(ctx, w, in, w.Now())
+		if err != nil {
 			return err
 		}
 		return w.Record(audit.Entry{Action: "tasks.settings", ObjectType: "settings", ObjectID: settingsKey,
@@ -142,9 +122,7 @@ func (s *Service) PutSettings(ctx context.Context, a *auth.Actor, in Settings) (
 	if err != nil {
 		return Settings{}, err
 	}
-	s.mu.Lock()
-	s.settings, s.loadedAt = in, time.Now()
-	s.mu.Unlock()
+	s.settings.Keep(in)
 	return in, nil
 }
 

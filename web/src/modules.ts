@@ -10,6 +10,10 @@ import * as supervision from '@/modules/supervision'
 import * as reports from '@/modules/reports'
 import * as notify from '@/modules/notify'
 import * as calendar from '@/modules/calendar'
+import * as invest from '@/modules/invest'
+import * as tours from '@/modules/tours'
+import * as projects from '@/modules/projects'
+import * as registry from '@/modules/registry'
 
 export interface MenuGroup {
   key: string
@@ -38,7 +42,7 @@ export interface ModulePage {
 const ORG_READERS: RoleCode[] = ['admin', 'supervisor', 'leader', 'unit_admin']
 
 /** Each business module declares its pages in modules/<module>.ts. */
-const moduleFiles = [supervision, reports, notify, calendar]
+const moduleFiles = [supervision, reports, notify, calendar, tours, registry, projects, invest]
 
 export const menuGroups: MenuGroup[] = [
   { key: 'org', titleKey: 'nav.org', icon: OfficeBuilding, order: 80 },

@@ -6,11 +6,16 @@ const names = (entries: MenuEntry[]) => entries.flatMap((e) => (e.kind === 'grou
 describe('module registry', () => {
   const SUPERVISION = ['supervision', 'supervision', 'supervision-my-work', 'supervision-tasks', 'supervision-gantt']
   const ORG = ['org', 'units', 'groups', 'users']
+  const PROJECTS = ['projects', 'projects', 'project-board', 'project-summary', 'project-status']
+  const TOURS = ['tours', 'tours']
+  const INVEST = ['invest', 'invest-funnel', 'invest-leads', 'invest-targets']
+  const REGISTRY = ['registry', 'registry-enterprises']
 
   it('gives an administrator every page', () => {
     const menu = names(menuFor(['admin']))
     expect(menu.slice(0, 8)).toEqual(['home', ...SUPERVISION, 'supervision-sources', 'supervision-settings'])
-    for (const p of ['reports-status', 'reports-obligations', ...ORG, 'system', 'tokens', 'audit', 'calendar', 'jobs', 'channels']) {
+    for (const p of ['reports-status', 'reports-obligations', ...PROJECTS, 'project-settings', ...INVEST, 'invest-settings',
+      'registry-chains', ...ORG, 'system', 'tokens', 'audit', 'calendar', 'jobs', 'channels']) {
       expect(menu).toContain(p)
     }
   })
@@ -18,26 +23,29 @@ describe('module registry', () => {
   it('gives the supervision office its module, reports and audit, but not tokens or channels', () => {
     expect(names(menuFor(['supervisor']))).toEqual([
       'home', ...SUPERVISION, 'supervision-sources', 'supervision-settings',
-      'reports', 'reports-status', 'reports-obligations', ...ORG, 'system', 'audit', 'calendar', 'jobs',
+      'reports', 'reports-status', 'reports-obligations', ...PROJECTS, 'project-settings', ...TOURS, ...INVEST, 'invest-settings',
+      ...REGISTRY, 'registry-chains', ...ORG, 'system', 'audit', 'calendar', 'jobs',
     ])
   })
 
   it('hides the system group from a leader', () => {
     expect(names(menuFor(['leader']))).toEqual([
-      'home', ...SUPERVISION, 'supervision-sources', 'reports', 'reports-status', 'reports-obligations', ...ORG,
+      'home', ...SUPERVISION, 'supervision-sources', 'reports', 'reports-status', 'reports-obligations', ...PROJECTS, ...TOURS,
+      ...INVEST, ...REGISTRY, ...ORG,
     ])
   })
 
   it('shows unit administrators their reports and the audit log, not the office pages', () => {
     expect(names(menuFor(['unit_admin']))).toEqual([
-      'home', ...SUPERVISION, 'reports', 'reports-mine', 'reports-status', ...ORG, 'system', 'audit',
+      'home', ...SUPERVISION, 'reports', 'reports-mine', 'reports-status', ...PROJECTS, ...TOURS, ...INVEST, ...REGISTRY, ...ORG,
+      'system', 'audit',
     ])
   })
 
-  it('shows staff and field users their work and reports only, judges only the workbench', () => {
-    expect(names(menuFor(['staff']))).toEqual(['home', ...SUPERVISION, 'reports', 'reports-mine'])
-    expect(names(menuFor(['field']))).toEqual(['home', ...SUPERVISION, 'reports', 'reports-mine'])
-    expect(names(menuFor(['judge']))).toEqual(['home'])
+  it('shows staff and field users their work, reports and projects, judges the workbench and their tours', () => {
+    expect(names(menuFor(['staff']))).toEqual(['home', ...SUPERVISION, 'reports', 'reports-mine', ...PROJECTS, ...TOURS, ...INVEST, ...REGISTRY])
+    expect(names(menuFor(['field']))).toEqual(['home', ...SUPERVISION, 'reports', 'reports-mine', ...PROJECTS, ...REGISTRY])
+    expect(names(menuFor(['judge']))).toEqual(['home', ...TOURS])
   })
 
   it('builds one route per page with its title, group and roles', () => {

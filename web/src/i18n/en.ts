@@ -3,6 +3,10 @@ import supervision from './en/supervision'
 import reports from './en/reports'
 import notify from './en/notify'
 import calendar from './en/calendar'
+import tours from './en/tours'
+import projects from './en/projects'
+import invest from './en/invest'
+import registry from './en/registry'
 
 const en: Catalog = {
   app: {
@@ -507,6 +511,10 @@ const en: Catalog = {
   reports,
   notify,
   calendar,
+  tours,
+  projects,
+  invest,
+  registry,
 }
 
 export default en

@@ -4,6 +4,10 @@ import supervision from './zh/supervision'
 import reports from './zh/reports'
 import notify from './zh/notify'
 import calendar from './zh/calendar'
+import tours from './zh/tours'
+import projects from './zh/projects'
+import invest from './zh/invest'
+import registry from './zh/registry'
 const zh = {
   app: {
     district: '示范区',
@@ -509,6 +513,10 @@ const zh = {
   reports,
   notify,
   calendar,
+  tours,
+  projects,
+  invest,
+  registry,
 }
 
 export default zh

@@ -1,0 +1,18 @@
+package auth
+
+// Shared registry (基础台账, internal/registry): enterprises and places,
+// industrial chains. Scope rules on top of these: unit roles see and edit
+// the enterprises whose town or supervising unit (行业主管部门) lies in
+// their subtree; district roles see all. Every signed-in user reads the
+// industrial chains (they are a list other modules pick from).
+const (
+	ViewEnterprises   Permission = "enterprises.view"   // the enterprise registry in scope
+	ManageEnterprises Permission = "enterprises.manage" // create, edit, import (unit admins in scope)
+	ManageChains      Permission = "chains.manage"      // industrial chains: create, rename, reorder, deactivate
+)
+
+func init() {
+	grants[ViewEnterprises] = []Role{Admin, Supervisor, Leader, UnitAdmin, Staff, Field}
+	grants[ManageEnterprises] = []Role{Admin, Supervisor, UnitAdmin}
+	grants[ManageChains] = []Role{Admin, Supervisor}
+}

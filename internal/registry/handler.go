@@ -1,0 +1,176 @@
+package registry
+
+import (
+	"net/http"
+
+	"diaodu/internal/platform/auth"
+	"diaodu/internal/platform/errs"
+	"diaodu/internal/platform/httpx"
+	"diaodu/internal/platform/xlsx"
+)
+
+// Routes registers the registry's endpoints.
+func (s *Service) Routes(rt *httpx.Router) {
+	const te, tc = "enterprises", "industrial-chains"
+	rt.Handle("GET", "/api/v1/enterprises", te, "企业名录", s.handleList, httpx.Query(enterpriseQuery...))
+	rt.Handle("GET", "/api/v1/enterprises/export", te, "导出企业名录", s.handleExport, httpx.Query(enterpriseQuery...),
+		httpx.Produces(xlsx.ContentType))
+	rt.Handle("GET", "/api/v1/enterprises/{id}", te, "企业详情", httpx.GetByID(s.GetEnterprise))
+	rt.Handle("POST", "/api/v1/enterprises", te, "登记企业（场所）", s.handleCreate)
+	rt.Handle("PATCH", "/api/v1/enterprises/{id}", te, "修改企业（场所）", s.handleUpdate)
+	rt.Handle("GET", "/api/v1/enterprise-industries", te, "企业行业分类", s.handleIndustries)
+	rt.Handle("PUT", "/api/v1/enterprise-industries", te, "修改企业行业分类", s.handlePutIndustries)
+
+	rt.Handle("GET", "/api/v1/industrial-chains", tc, "产业链列表", s.handleChains, httpx.Query("all"))
+	rt.Handle("POST", "/api/v1/industrial-chains", tc, "新建产业链", s.handleCreateChain)
+	rt.Handle("PATCH", "/api/v1/industrial-chains/{id}", tc, "修改、排序、停用产业链", s.handleUpdateChain)
+}
+
+var enterpriseQuery = []string{"page", "page_size", "q", "sort", "town_id", "industry", "kind", "supervising_unit_id", "risk_level"}
+
+func enterpriseFilter(r *http.Request) (EnterpriseFilter, httpx.Page, error) {
+	p, err := httpx.ParsePage(r)
+	if err != nil {
+		return EnterpriseFilter{}, p, err
+	}
+	f := errs.Fields{}
+	q := r.URL.Query()
+	ef := EnterpriseFilter{Q: p.Q, TownID: httpx.Int64Param(r, "town_id", f), Industry: q.Get("industry"), Kind: q.Get("kind"),
+		SupervisingUnitID: httpx.Int64Param(r, "supervising_unit_id", f), RiskLevel: q.Get("risk_level")}
+	return ef, p, f.Err()
+}
+
+func (s *Service) handleList(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
+	f, p, err := enterpriseFilter(r)
+	if err != nil {
+		return err
+	}
+	items, total, err := s.ListEnterprises(r.Context(), a, f, p)
+	if err != nil {
+		return err
+	}
+	httpx.JSON(w, http.StatusOK, httpx.List[*Enterprise]{Items: items, Total: total})
+	return nil
+}
+
+// handleExport streams the registry with the list's filters, in the
+// layout of the import template (so an export can be edited and imported).
+func (s *Service) handleExport(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
+	f, p, err := enterpriseFilter(r)
+	if err != nil {
+		return err
+	}
+	p.Size = 0
+	items, _, err := s.ListEnterprises(r.Context(), a, f, p)
+	if err != nil {
+		return err
+	}
+	cols := make([]xlsx.ExportColumn, len(EnterpriseSpec.Columns))
+	for i, c := range EnterpriseSpec.Columns {
+		cols[i] = xlsx.ExportColumn{Header: c.Header, Width: c.Width}
+	}
+	rows := make([][]any, len(items))
+	for i, e := range items {
+		rows[i] = []any{e.Name, e.CreditCode, Kinds[e.Kind], e.IndustryName, e.TownName, e.Address, e.LegalPerson, e.ContactName,
+			e.ContactPhone, e.SupervisingName, RiskLevels[e.RiskLevel]}
+	}
+	return xlsx.Serve(w, "企业名录", "企业名录", cols, rows)
+}
+
+func (s *Service) handleCreate(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
+	var in EnterpriseInput
+	if err := httpx.Decode(w, r, &in); err != nil {
+		return err
+	}
+	e, err := s.CreateEnterprise(r.Context(), a, in)
+	if err != nil {
+		return err
+	}
+	httpx.JSON(w, http.StatusCreated, e)
+	return nil
+}
+
+func (s *Service) handleUpdate(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
+	id, err := httpx.PathID(r)
+	if err != nil {
+		return err
+	}
+	var in EnterpriseInput
+	if err := httpx.Decode(w, r, &in); err != nil {
+		return err
+	}
+	e, err := s.UpdateEnterprise(r.Context(), a, id, in)
+	if err != nil {
+		return err
+	}
+	httpx.JSON(w, http.StatusOK, e)
+	return nil
+}
+
+func (s *Service) handleIndustries(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
+	list, err := s.Industries(r.Context())
+	if err != nil {
+		return err
+	}
+	httpx.JSON(w, http.StatusOK, map[string]any{"items": list, "kinds": Kinds, "risk_levels": RiskLevels})
+	return nil
+}
+
+func (s *Service) handlePutIndustries(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
+	var in struct {
+		Items []Industry `json:"items"`
+	}
+	if err := httpx.Decode(w, r, &in); err != nil {
+		return err
+	}
+	list, err := s.PutIndustries(r.Context(), a, in.Items)
+	if err != nil {
+		return err
+	}
+	httpx.JSON(w, http.StatusOK, map[string]any{"items": list})
+	return nil
+}
+
+func (s *Service) handleChains(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
+	f := errs.Fields{}
+	all := httpx.BoolParam(r, "all", f)
+	if err := f.Err(); err != nil {
+		return err
+	}
+	items, err := s.ListChains(r.Context(), a, all != nil && *all)
+	if err != nil {
+		return err
+	}
+	httpx.JSON(w, http.StatusOK, httpx.List[Chain]{Items: items, Total: len(items)})
+	return nil
+}
+
+func (s *Service) handleCreateChain(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
+	var in ChainInput
+	if err := httpx.Decode(w, r, &in); err != nil {
+		return err
+	}
+	c, err := s.CreateChain(r.Context(), a, in)
+	if err != nil {
+		return err
+	}
+	httpx.JSON(w, http.StatusCreated, c)
+	return nil
+}
+
+func (s *Service) handleUpdateChain(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
+	id, err := httpx.PathID(r)
+	if err != nil {
+		return err
+	}
+	var in ChainInput
+	if err := httpx.Decode(w, r, &in); err != nil {
+		return err
+	}
+	c, err := s.UpdateChain(r.Context(), a, id, in)
+	if err != nil {
+		return err
+	}
+	httpx.JSON(w, http.StatusOK, c)
+	return nil
+}

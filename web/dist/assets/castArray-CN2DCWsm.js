@@ -1,0 +1,1 @@
+import{hi as e}from"./i18n-H09uNnj4.js";function t(){if(!arguments.length)return[];var t=arguments[0];return e(t)?t:[t]}export{t};

@@ -1,1 +1,0 @@
-import{Jr as e}from"./shared-B1yBeNDU.js";function t(){if(!arguments.length)return[];var t=arguments[0];return e(t)?t:[t]}export{t};

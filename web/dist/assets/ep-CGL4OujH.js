@@ -1,0 +1,1 @@
+import"./i18n-H09uNnj4.js";

@@ -1,0 +1,1 @@
+import"./i18n-H09uNnj4.js";import"./ep-Ytaw2MFa.js";

@@ -1,1 +1,0 @@
-import"./shared-B1yBeNDU.js";

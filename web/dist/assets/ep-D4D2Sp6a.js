@@ -1,1 +1,0 @@
-import"./shared-B1yBeNDU.js";import"./ep-4oHJ7Bn_.js";

@@ -1,0 +1,86 @@
+import type { Widen } from '../types'
+import type zh from '../zh/registry'
+
+// Messages of the shared registry in English (same keys as zh/registry.ts).
+const registry: Widen<typeof zh> = {
+  nav: {
+    group: 'Registry',
+    enterprises: 'Enterprises',
+    chains: 'Industrial chains',
+  },
+  kind: {
+    enterprise: 'Enterprise',
+    place: 'Place',
+  },
+  risk: {
+    major: 'Major risk',
+    high: 'High risk',
+    medium: 'Medium risk',
+    low: 'Low risk',
+    none: 'Not assessed',
+  },
+  field: {
+    name: 'Name',
+    creditCode: 'Credit code',
+    kind: 'Kind',
+    industry: 'Industry',
+    town: 'Town',
+    address: 'Address',
+    legalPerson: 'Legal representative',
+    contactName: 'Contact',
+    contactPhone: 'Phone',
+    supervising: 'Supervising department',
+    risk: 'Risk level',
+  },
+  list: {
+    searchPlaceholder: 'Name or credit code',
+    townPlaceholder: 'Town',
+    industryPlaceholder: 'Industry',
+    kindPlaceholder: 'Kind',
+    riskPlaceholder: 'Risk level',
+    create: 'Register',
+    empty: 'No enterprises or places registered yet',
+    emptyFiltered: 'Nothing matches the filters',
+    importTitle: 'Import enterprises',
+    importNote: 'Existing enterprises are updated by their credit code; places without one are matched by name and get an internal code (NB…). Importing the same file again creates no duplicates.',
+    internal: 'Internal code',
+    exportName: 'Enterprises',
+  },
+  form: {
+    createTitle: 'Register an enterprise or place',
+    editTitle: 'Edit enterprise or place',
+    codeHint: 'The 18-character unified social credit code; leave empty for a place without one and an internal code is given',
+    codeOk: 'Valid',
+    codeInternal: 'Internal code (no credit code)',
+    phoneKeep: 'Leave empty to keep {phone}',
+    problem: {
+      length: 'The credit code has 18 characters ({n} now)',
+      char: 'The credit code contains an invalid character (I, O, Z, S, V are not used)',
+      authority: 'The 1st character (registration authority) is not valid',
+      type: 'The 2nd character (organisation type) is not valid',
+      division: 'Characters 3 to 8 (division code) must be digits',
+      check: 'The check character is wrong; it should be “{c}”',
+    },
+  },
+  chains: {
+    title: 'Industrial chains',
+    intro: 'Key projects, investment leads and teams pick from these chains; a deactivated chain is no longer offered, linked data stays as it is.',
+    name: 'Chain',
+    sortOrder: 'Order',
+    status: 'Status',
+    create: 'Add chain',
+    namePlaceholder: 'e.g. New-energy batteries',
+    empty: 'No industrial chains yet',
+    up: 'Move up',
+    down: 'Move down',
+    rename: 'Rename',
+    deactivate: 'Deactivate',
+    activate: 'Activate',
+    confirmDeactivate: 'Deactivate the chain “{name}”? It will no longer be offered for new projects and leads.',
+    deactivated: 'Deactivated',
+    activated: 'Activated',
+    readOnly: 'Only administrators and the supervision office maintain the chains',
+  },
+}
+
+export default registry
