@@ -98,15 +98,13 @@ func Up(ctx context.Context, d *db.DB, fsys fs.FS) (int, error) {
 			if n > 0 {
 				return nil
 			}
-			if only := onlyFor(m.SQL); only != "" && only != d.Dialect {
-				applied = true // recorded, so the numbering stays the same on both
-				_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
-					m.Version, m.Name, time.Now().UTC())
-				return err
-			}
-			for _, stmt := range splitStatements(placeholders[d.Dialect].Replace(m.SQL)) {
-				if _, err := tx.ExecContext(ctx, stmt); err != nil {
-					return fmt.Errorf("migration %04d_%s: %w\n%s", m.Version, m.Name, err, stmt)
+			// A migration for the other database is recorded without running,
+			// so the numbering stays the same on both.
+			if only := onlyFor(m.SQL); only == "" || only == d.Dialect {
+				for _, stmt := range splitStatements(placeholders[d.Dialect].Replace(m.SQL)) {
+					if _, err := tx.ExecContext(ctx, stmt); err != nil {
+						return fmt.Errorf("migration %04d_%s: %w\n%s", m.Version, m.Name, err, stmt)
+					}
 				}
 			}
 			applied = true
