@@ -355,11 +355,7 @@ func (s *Service) where(ctx context.Context, a *auth.Actor, f Filter, walk bool)
 		}
 		return col
 	}
-	scope := s.scope(a, &args)
-	if walk {
-		scope = strings.Replace(scope, "t.id IN (", "+t.id IN (", 1)
-	}
-	conds := []string{scope}
+	conds := []string{c(s.scope(a, &args))}
 	// has is "the task has a row in table with col = p": the few tasks
 	// that do, found first by the table's index; or, walking, a lookup of
 	// each task in the table's primary key (task_id, col).
