@@ -9,6 +9,8 @@ import (
 	"diaodu/internal/account"
 	"diaodu/internal/app/migrations"
 	"diaodu/internal/attachments"
+	"diaodu/internal/fire"
+	"diaodu/internal/fire/patrol"
 	"diaodu/internal/invest"
 	"diaodu/internal/org"
 	"diaodu/internal/platform/audit"
@@ -28,6 +30,7 @@ import (
 	"diaodu/internal/projects/tours"
 	"diaodu/internal/registry"
 	"diaodu/internal/reports"
+	"diaodu/internal/safety"
 	"diaodu/internal/tasks"
 )
 
@@ -53,6 +56,9 @@ type App struct {
 	Registry    *registry.Service
 	Projects    *projects.Service // key projects (重点项目)
 	Invest      *invest.Service   // investment attraction (招商引资)
+	Safety      *safety.Service   // work safety (安全生产)
+	Fire        *fire.Service     // forest fire prevention (森林防灭火): warnings, letters and receipts
+	Patrol      *patrol.Service   // forest fire prevention in the field: broadcasts, patrols, posts, fire reports
 	Router      *httpx.Router
 }
 
@@ -168,6 +174,15 @@ func Wire(cfg Config, d *db.DB, clk clock.Clock) (*App, error) {
 	// and "invest-targets"; converts signed leads through Projects.
 	a.Invest = invest.New(d, a.Audit, a.Calendar, a.Notify, a.Projects)
 	a.Invest.Register(a.Jobs, a.Notify, a.Imports)
+
+	// Work safety (安全生产): campaigns, inspections, hazards, suspension orders.
+	a.Safety = safety.New(d, a.Audit, a.Calendar, a.Notify, a.Attachments, a.Registry)
+
+	// Forest fire prevention (森林防灭火): warnings, letters with signed receipts.
+	a.Fire = fire.New(d, a.Audit, a.Calendar, a.Notify, a.Attachments, a.Registry)
+
+	// Forest fire prevention in the field: broadcasts, squads and patrols, posts, fire reports, checks.
+	a.Patrol = patrol.New(d, a.Audit, a.Calendar, a.Notify, a.Attachments, a.Fire)
 
 	a.Router = httpx.NewRouter(a.Account.Authenticate)
 	a.routes()

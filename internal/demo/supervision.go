@@ -807,5 +807,20 @@ func District(ctx context.Context, served *app.App, scale int) (*Result, error) 
 	if err := Invest(ctx, served); err != nil {
 		return nil, fmt.Errorf("demo invest: %w", err)
 	}
+	// Households (户) by village: the fire letters and, later, the citizens' module use them.
+	if err := Households(ctx, served); err != nil {
+		return nil, fmt.Errorf("demo households: %w", err)
+	}
+	// Work safety (安全生产): enterprises from the registry, a campaign, hazards.
+	if err := Safety(ctx, served); err != nil {
+		return nil, fmt.Errorf("demo safety: %w", err)
+	}
+	// Forest fire prevention: warnings and letters (after Households), then the field work.
+	if err := Fire(ctx, served); err != nil {
+		return nil, fmt.Errorf("demo fire: %w", err)
+	}
+	if err := Patrol(ctx, served); err != nil {
+		return nil, fmt.Errorf("demo patrol: %w", err)
+	}
 	return res, nil
 }

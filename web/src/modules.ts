@@ -14,6 +14,9 @@ import * as invest from '@/modules/invest'
 import * as tours from '@/modules/tours'
 import * as projects from '@/modules/projects'
 import * as registry from '@/modules/registry'
+import * as safety from '@/modules/safety'
+import * as fire from '@/modules/fire'
+import * as patrol from '@/modules/patrol'
 
 export interface MenuGroup {
   key: string
@@ -42,7 +45,7 @@ export interface ModulePage {
 const ORG_READERS: RoleCode[] = ['admin', 'supervisor', 'leader', 'unit_admin']
 
 /** Each business module declares its pages in modules/<module>.ts. */
-const moduleFiles = [supervision, reports, notify, calendar, tours, registry, projects, invest]
+const moduleFiles = [supervision, reports, notify, calendar, tours, registry, projects, invest, safety, fire, patrol]
 
 export const menuGroups: MenuGroup[] = [
   { key: 'org', titleKey: 'nav.org', icon: OfficeBuilding, order: 80 },

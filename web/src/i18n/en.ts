@@ -7,6 +7,9 @@ import tours from './en/tours'
 import projects from './en/projects'
 import invest from './en/invest'
 import registry from './en/registry'
+import safety from './en/safety'
+import fire from './en/fire'
+import patrol from './en/patrol'
 
 const en: Catalog = {
   app: {
@@ -515,6 +518,9 @@ const en: Catalog = {
   projects,
   invest,
   registry,
+  safety,
+  fire,
+  patrol,
 }
 
 export default en

@@ -8,6 +8,9 @@ import tours from './zh/tours'
 import projects from './zh/projects'
 import invest from './zh/invest'
 import registry from './zh/registry'
+import safety from './zh/safety'
+import fire from './zh/fire'
+import patrol from './zh/patrol'
 const zh = {
   app: {
     district: '示范区',
@@ -517,6 +520,9 @@ const zh = {
   projects,
   invest,
   registry,
+  safety,
+  fire,
+  patrol,
 }
 
 export default zh
