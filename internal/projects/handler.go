@@ -24,9 +24,15 @@ func (s *Service) Register(j *jobs.Scheduler, att *attachments.Service) {
 		_, err := s.RecomputeAll(ctx, auth.System("projects.lights"))
 		return err
 	})
-	j.Register("projects.remind", "提醒补报重点项目月报", jobs.Daily(9, 30), func(ctx context.Context, asOf time.Time) error {
-		_, err := s.RemindMissing(ctx, asOf)
-		return err
+	// Before the due day, after it, and for coordination items past their
+	// answer date; each reminder is sent once (dedup keys).
+	j.Register("projects.remind", "重点项目月报与协调事项提醒", jobs.Daily(9, 30), func(ctx context.Context, asOf time.Time) error {
+		for _, remind := range []func(context.Context, time.Time) (int, error){s.RemindDue, s.RemindMissing, s.RemindCoordination} {
+			if _, err := remind(ctx, asOf); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	att.RegisterOwner("project_report", s.AttachmentOwner)
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"diaodu/internal/org"
 	"diaodu/internal/platform/audit"
 	"diaodu/internal/platform/auth"
 	"diaodu/internal/platform/calendar"
@@ -391,26 +392,13 @@ func (s *Service) RemindMissing(ctx context.Context, asOf time.Time) (int, error
 		return 0, err
 	}
 	owed := owedMonth(today(asOf), cfg.ReportDay)
-	type miss struct {
-		id, unit int64
-		name     string
-	}
-	var ms []miss
 	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, unit_id, name FROM projects WHERE report_missing ORDER BY id`)
 	if err != nil {
 		return 0, err
 	}
-	for rows.Next() {
-		var m miss
-		if err := rows.Scan(&m.id, &m.unit, &m.name); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		ms = append(ms, m)
-	}
-	rows.Close()
+	ms, err := scanOwing(rows)
 	if len(ms) == 0 || s.Notify == nil {
-		return 0, rows.Err()
+		return 0, err
 	}
 	due := dueOn(owed, cfg.ReportDay)
 	err = s.Audit.Write(ctx, auth.System("projects.remind"), func(w *audit.W) error {
@@ -425,4 +413,155 @@ func (s *Service) RemindMissing(ctx context.Context, asOf time.Time) (int, error
 		return w.Record(audit.Entry{Action: "project.remind", ObjectType: "project", Summary: fmt.Sprintf("提醒%d个项目补报月报", len(ms))})
 	})
 	return len(ms), err
+}
+
+// Notification kinds of the reminder before the due day and of overdue
+// coordination items.
+const (
+	KindDue                = "project.due"
+	KindCoordinationLate   = "project.coordination.overdue"
+	coordinationQuoteRunes = 60
+)
+
+// RemindDue tells the responsible unit of every project that has not yet
+// reported this month, once the due day is RemindDays working days away or
+// closer (once per project and month). Projects in production and those
+// created after the due day owe nothing, as in the report status.
+func (s *Service) RemindDue(ctx context.Context, asOf time.Time) (int, error) {
+	cfg, err := s.current(ctx)
+	if err != nil || cfg.RemindDays == 0 || s.Notify == nil {
+		return 0, err
+	}
+	day := today(asOf)
+	month := reportMonth(day)
+	due := dueOn(month, cfg.ReportDay)
+	if day.After(due) || s.Calendar.WorkdaysBetween(day, due) > cfg.RemindDays {
+		return 0, nil
+	}
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT p.id, p.unit_id, p.name FROM projects p
+		WHERE p.phase <> $1 AND p.created_at < $2
+		  AND NOT EXISTS (SELECT 1 FROM project_reports r WHERE r.project_id = p.id AND r.month = $3) ORDER BY p.id`,
+		PhaseProducing, due.End(), monthKey(month))
+	if err != nil {
+		return 0, err
+	}
+	owing, err := scanOwing(rows)
+	if len(owing) == 0 {
+		return 0, err
+	}
+	err = s.Audit.Write(ctx, auth.System("projects.remind"), func(w *audit.W) error {
+		for _, m := range owing {
+			if err := s.send(ctx, w, notify.Message{Kind: KindDue, Title: "重点项目月报即将截止：" + m.name,
+				Body: fmt.Sprintf("%d月月报将于%s截止，请按时填报本月完成投资、形象进度和照片。", month.Month(), md(due)),
+				Link: projectLink(m.id) + "/report", UnitIDs: []int64{m.unit}, ObjectType: "project", ObjectID: idStr(m.id),
+				DedupKey: fmt.Sprintf("project.due.%d.%s", m.id, monthKey(month))}); err != nil {
+				return err
+			}
+		}
+		return w.Record(audit.Entry{Action: "project.remind", ObjectType: "project", Summary: fmt.Sprintf("提醒%d个项目按时报送月报", len(owing))})
+	})
+	return len(owing), err
+}
+
+// owing is a project a reminder goes to.
+type owing struct {
+	id, unit int64
+	name     string
+}
+
+func scanOwing(rows *sql.Rows) ([]owing, error) {
+	defer rows.Close()
+	var out []owing
+	for rows.Next() {
+		var m owing
+		if err := rows.Scan(&m.id, &m.unit, &m.name); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// lateItem is an open coordination item past its answer date.
+type lateItem struct {
+	id, project, owner, ownerUnit int64
+	question, name                string
+	due                           calendar.Date
+}
+
+// RemindCoordination follows coordination items past their answer date the
+// way supervision follows a task: the owner (or the owner unit) is reminded
+// once the deadline has passed, and once the item is CoordinationDays
+// working days overdue the supervision office hears of it too (once each;
+// the dedup keys make the daily job idempotent).
+func (s *Service) RemindCoordination(ctx context.Context, asOf time.Time) (int, error) {
+	cfg, err := s.current(ctx)
+	if err != nil || s.Notify == nil {
+		return 0, err
+	}
+	day := today(asOf)
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT c.id, c.project_id, COALESCE(c.owner_id, 0), COALESCE(c.owner_unit_id, 0), c.question, p.name, c.due_on
+		FROM project_coordination c JOIN projects p ON p.id = c.project_id
+		WHERE c.status = 'open' AND c.due_on < $1 ORDER BY c.due_on, c.id`, day.String())
+	if err != nil {
+		return 0, err
+	}
+	var items []lateItem
+	for rows.Next() {
+		var it lateItem
+		var due string
+		if err = rows.Scan(&it.id, &it.project, &it.owner, &it.ownerUnit, &it.question, &it.name, &due); err == nil {
+			it.due, err = calendar.ParseDate(due)
+		}
+		if err != nil {
+			rows.Close()
+			return 0, err
+		}
+		items = append(items, it)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(items) == 0 {
+		return 0, err
+	}
+	err = s.Audit.Write(ctx, auth.System("projects.remind"), func(w *audit.W) error {
+		var office []int64
+		for _, it := range items {
+			late := s.Calendar.WorkdaysBetween(it.due, day)
+			m := notify.Message{Kind: KindCoordinationLate, Title: "项目协调事项逾期未答复：" + it.name,
+				Body: fmt.Sprintf("“%s”应于%s前答复，已逾期%d个工作日。", clip(it.question, coordinationQuoteRunes), md(it.due), late),
+				Link: projectLink(it.project), ObjectType: "project", ObjectID: idStr(it.project),
+				DedupKey: fmt.Sprintf("project.coordination.overdue.%d", it.id)}
+			if it.owner != 0 {
+				m.UserIDs = []int64{it.owner}
+			} else {
+				m.UnitIDs = []int64{it.ownerUnit}
+			}
+			if err := s.send(ctx, w, m); err != nil {
+				return err
+			}
+			if late < cfg.CoordinationDays {
+				continue
+			}
+			if office == nil {
+				if office, err = org.UserIDsWithRole(ctx, w, string(auth.Supervisor)); err != nil {
+					return err
+				}
+			}
+			m.Title, m.UserIDs, m.UnitIDs = "项目协调事项逾期未答复（请督查室督办）："+it.name, office, nil
+			m.DedupKey = fmt.Sprintf("project.coordination.escalated.%d", it.id)
+			if err := s.send(ctx, w, m); err != nil {
+				return err
+			}
+		}
+		return w.Record(audit.Entry{Action: "project.remind", ObjectType: "project", Summary: fmt.Sprintf("催办%d个逾期未答复的项目协调事项", len(items))})
+	})
+	return len(items), err
+}
+
+// clip shortens s to n runes with an ellipsis, for quotes in messages.
+func clip(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
 }

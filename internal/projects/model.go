@@ -302,6 +302,7 @@ type Detail struct {
 type Settings struct {
 	Categories       []string `json:"categories"`        // 产业项目, 基础设施, 社会民生, 生态环保
 	ReportDay        int      `json:"report_day"`        // monthly report due on this day (25)
+	RemindDays       int      `json:"remind_days"`       // remind units this many working days before the due day (3; 0: no reminder)
 	WarnDays         int      `json:"warn_days"`         // a node due within this many working days turns yellow (5)
 	BehindPercent    int      `json:"behind_percent"`    // behind when actual < planned by more than this % (5)
 	AheadPercent     int      `json:"ahead_percent"`     // ahead when actual > planned by more than this % (10)
@@ -311,7 +312,7 @@ type Settings struct {
 }
 
 // DefaultSettings apply until changed.
-var DefaultSettings = Settings{Categories: []string{"产业项目", "基础设施", "社会民生", "生态环保"}, ReportDay: 25, WarnDays: 5,
+var DefaultSettings = Settings{Categories: []string{"产业项目", "基础设施", "社会民生", "生态环保"}, ReportDay: 25, RemindDays: 3, WarnDays: 5,
 	BehindPercent: 5, AheadPercent: 10, CoordinationDays: 5, LargeYuan: 100_000_000, HugeYuan: 1_000_000_000}
 
 // Filter selects projects for the ledger, board, gantt, summaries and export.

@@ -141,3 +141,68 @@ func TestReportOutOfScope(t *testing.T) {
 		wantCode(t, err, errs.NotFound, "")
 	})
 }
+
+// Units are reminded before the due day (RemindDays working days ahead, once
+// a month); a coordination item past its answer date reminds its owner, and
+// once CoordinationDays working days late the supervision office too.
+func TestRemindersBeforeTheDueDayAndForLateCoordination(t *testing.T) {
+	testutil.EachDB(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		e.project(t) // reports nothing in December
+		q := e.project(t)
+		if _, err := d.W.ExecContext(e.ctx, `UPDATE projects SET created_at = $1`, e.day(-300).Start()); err != nil {
+			t.Fatal(err)
+		}
+		kind := func(k string) int { return e.count(t, `SELECT COUNT(*) FROM notifications WHERE kind = $1`, k) }
+		// 18 December (Friday): the 25th is 5 working days away, beyond the 3 of the setting.
+		e.advance(22)
+		if n, err := e.s.RemindDue(e.ctx, e.f.Clock.Now()); err != nil || n != 0 {
+			t.Fatalf("a week early: %d %v", n, err)
+		}
+		// q reports December early; on the 22nd (3 working days before) only p is reminded, once.
+		_, err := e.s.SubmitReport(e.ctx, e.as("qs_staff"), q.ID, projects.ReportInput{Month: "2026-12", InvestMonth: ptr(int64(1_000_000)),
+			ProgressText: "场平完成", Coordination: []projects.CoordinationInput{{Question: "需协调解决临时用地手续"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.advance(4)
+		if n, err := e.s.RemindDue(e.ctx, e.f.Clock.Now()); err != nil || n != 1 {
+			t.Fatalf("due soon: %d %v", n, err)
+		}
+		sent := kind(projects.KindDue)
+		if _, err := e.s.RemindDue(e.ctx, e.f.Clock.Now()); err != nil || sent == 0 || kind(projects.KindDue) != sent {
+			t.Fatalf("reminded twice: %d then %d (%v)", sent, kind(projects.KindDue), err)
+		}
+		// The coordination item was due 5 working days after the report (25 December).
+		if n, err := e.s.RemindCoordination(e.ctx, e.f.Clock.Now()); err != nil || n != 0 {
+			t.Fatalf("not yet late: %d %v", n, err)
+		}
+		e.advance(6) // 28 December: one working day late → the owner (the liaison leader)
+		if n, err := e.s.RemindCoordination(e.ctx, e.f.Clock.Now()); err != nil || n != 1 {
+			t.Fatalf("late: %d %v", n, err)
+		}
+		owner := e.as("leader").UserID
+		if e.count(t, `SELECT COUNT(*) FROM notifications WHERE kind = $1 AND user_id = $2`, projects.KindCoordinationLate, owner) != 1 ||
+			kind(projects.KindCoordinationLate) != 1 {
+			t.Fatalf("owner reminder: %d", kind(projects.KindCoordinationLate))
+		}
+		e.advance(7) // 4 January 2027: five working days late → the supervision office hears of it, once
+		for range 2 {
+			if _, err := e.s.RemindCoordination(e.ctx, e.f.Clock.Now()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if e.count(t, `SELECT COUNT(*) FROM notifications WHERE kind = $1 AND user_id = $2`, projects.KindCoordinationLate, e.as("supervisor").UserID) != 1 ||
+			kind(projects.KindCoordinationLate) != 2 {
+			t.Fatalf("escalation: %d", kind(projects.KindCoordinationLate))
+		}
+		// Answered: no more reminders.
+		dt := e.detail(t, q.ID)
+		if _, err := e.s.AnswerCoordination(e.ctx, e.as("leader"), dt.Coordination[0].ID, "已办结"); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := e.s.RemindCoordination(e.ctx, e.f.Clock.Now()); err != nil || n != 0 {
+			t.Fatalf("answered: %d %v", n, err)
+		}
+	})
+}

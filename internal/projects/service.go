@@ -76,6 +76,7 @@ func (st *Settings) validate() error {
 		}
 	}
 	between("report_day", "月报截止日", st.ReportDay, 1, 31)
+	between("remind_days", "月报截止前提醒（工作日）", st.RemindDays, 0, 10)
 	between("warn_days", "节点预警（工作日）", st.WarnDays, 0, 30)
 	between("behind_percent", "滞后阈值（%）", st.BehindPercent, 0, 100)
 	between("ahead_percent", "超前阈值（%）", st.AheadPercent, 0, 100)

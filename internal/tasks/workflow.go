@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"diaodu/internal/org"
 	"diaodu/internal/platform/audit"
 	"diaodu/internal/platform/auth"
 	"diaodu/internal/platform/calendar"
@@ -417,19 +418,8 @@ func (s *Service) reviewers(ctx context.Context, w *audit.W, x *access) (users, 
 		err := w.QueryRowContext(ctx, `SELECT lead_unit_id FROM tasks WHERE id = $1`, x.ParentID).Scan(&unit)
 		return nil, []int64{unit}, err
 	}
-	rows, err := w.QueryContext(ctx, `SELECT id FROM users WHERE active = TRUE AND (',' || roles || ',') LIKE '%,supervisor,%'`)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, nil, err
-		}
-		users = append(users, id)
-	}
-	return users, nil, rows.Err()
+	users, err = org.UserIDsWithRole(ctx, w, string(auth.Supervisor))
+	return users, nil, err
 }
 
 // RequestCompletion is 申请办结: the lead unit says the work is done, with

@@ -11,6 +11,14 @@ describe('audit labels', () => {
     expect(objectLabel('task')).toBe('督办任务')
   })
 
+  it('labels the key projects, tours, investment and registry actions', () => {
+    expect(actionLabel('project.coordination.answer')).toBe('答复项目协调事项')
+    expect(actionLabel('tour.reopen')).toBe('重新开放评分')
+    expect(actionLabel('invest.lead.convert')).toBe('线索转为重点项目')
+    expect(actionLabel('enterprise.import')).toBe('导入企业名录')
+    expect(objectLabel('invest_lead')).toBe('招商线索')
+  })
+
   it('offers every labelled code in the filter, without the node marker', () => {
     expect(KNOWN_ACTIONS).toContain('task.report')
     expect(KNOWN_ACTIONS).toContain('task.report.replace')

@@ -288,6 +288,8 @@ export interface ProjectSettings {
   behind_percent: number
   ahead_percent: number
   coordination_days: number
+  /** Working days before the due day when units are reminded (0: no reminder). */
+  remind_days: number
   large_yuan: number
   huge_yuan: number
 }

@@ -348,6 +348,13 @@ const en: Catalog = {
     task_coordination: 'Coordination item',
     task_daily_stats: 'Daily task statistics',
     clock: 'Test clock',
+    enterprise: 'Enterprise / place',
+    industrial_chain: 'Industrial chain',
+    project: 'Key project',
+    tour: 'Observation tour',
+    invest_lead: 'Investment lead',
+    invest_target: 'Investment target',
+    invest_funds: 'Funds in place',
   },
   action: {
     session: {
@@ -401,6 +408,10 @@ const en: Catalog = {
     demo: {
       build: 'Build demo data',
       zero_reports: 'Demo zero reports',
+      registry: 'Demo enterprise registry',
+      project_reports: 'Demo project reports',
+      tours: 'Demo tours',
+      invest: 'Demo investment data',
     },
     task: {
       create: 'Create task',
@@ -459,6 +470,57 @@ const en: Catalog = {
     },
     calendar: {
       replace: 'Change holiday calendar',
+    },
+    enterprise: {
+      create: 'Create enterprise / place',
+      update: 'Edit enterprise / place',
+      import: 'Import enterprises',
+    },
+    chain: {
+      create: 'Create industrial chain',
+      update: 'Edit industrial chain',
+    },
+    registry: {
+      industries: 'Edit industries',
+    },
+    project: {
+      create: 'Create key project',
+      update: 'Edit key project',
+      delete: 'Delete key project',
+      import: 'Import project ledger',
+      milestones: 'Edit milestone plan',
+      photo: 'Upload progress photo',
+      report: 'File monthly report',
+      remind: 'Remind of missing reports',
+      lights: 'Recompute project lights',
+      coordination: { answer: 'Answer coordination item' },
+    },
+    projects: {
+      settings: 'Edit key project settings',
+    },
+    tour: {
+      create: 'Create tour',
+      update: 'Edit tour',
+      delete: 'Delete tour',
+      open: 'Open scoring',
+      close: 'Close and publish',
+      reopen: 'Reopen scoring',
+      score: 'Judge scores',
+      findings: 'Record findings',
+    },
+    invest: {
+      lead: {
+        create: 'Create lead',
+        update: 'Edit lead',
+        move: 'Move lead to a stage',
+        note: 'Note on lead',
+        phone: 'View contact phone',
+        convert: 'Convert lead into a key project',
+      },
+      target: 'Edit investment target',
+      funds: 'Record funds in place',
+      lights: 'Recompute lead lights',
+      settings: 'Edit investment settings',
     },
     test: {
       clock: 'Move test clock',

@@ -348,6 +348,13 @@ const zh = {
     task_coordination: '协调事项',
     task_daily_stats: '督办日统计',
     clock: '测试时钟',
+    enterprise: '企业/场所',
+    industrial_chain: '产业链',
+    project: '重点项目',
+    tour: '观摩活动',
+    invest_lead: '招商线索',
+    invest_target: '招商目标',
+    invest_funds: '到位资金',
   },
   // Audit action codes are `<object>.<verb>`.
   action: {
@@ -402,6 +409,10 @@ const zh = {
     demo: {
       build: '生成演示数据',
       zero_reports: '生成零报告演示数据',
+      registry: '生成企业名录演示数据',
+      project_reports: '生成项目月报演示数据',
+      tours: '生成观摩演示数据',
+      invest: '生成招商演示数据',
     },
     task: {
       create: '新建督办任务',
@@ -460,6 +471,57 @@ const zh = {
     },
     calendar: {
       replace: '修改节假日安排',
+    },
+    enterprise: {
+      create: '新建企业/场所',
+      update: '修改企业/场所',
+      import: '导入企业名录',
+    },
+    chain: {
+      create: '新建产业链',
+      update: '修改产业链',
+    },
+    registry: {
+      industries: '修改行业分类',
+    },
+    project: {
+      create: '新建重点项目',
+      update: '修改重点项目',
+      delete: '删除重点项目',
+      import: '导入项目台账',
+      milestones: '修改节点计划',
+      photo: '上传形象进度照片',
+      report: '填报项目月报',
+      remind: '提醒补报月报',
+      lights: '重新计算项目亮灯',
+      coordination: { answer: '答复项目协调事项' },
+    },
+    projects: {
+      settings: '修改重点项目设置',
+    },
+    tour: {
+      create: '新建观摩活动',
+      update: '修改观摩活动',
+      delete: '删除观摩活动',
+      open: '开始评分',
+      close: '结束评分并发布',
+      reopen: '重新开放评分',
+      score: '评委评分',
+      findings: '记录观摩意见',
+    },
+    invest: {
+      lead: {
+        create: '新建招商线索',
+        update: '修改招商线索',
+        move: '推进线索阶段',
+        note: '记录线索跟进',
+        phone: '查看联系人电话',
+        convert: '线索转为重点项目',
+      },
+      target: '修改招商目标',
+      funds: '登记到位资金',
+      lights: '重新计算线索亮灯',
+      settings: '修改招商设置',
     },
     test: {
       clock: '调整测试时钟',

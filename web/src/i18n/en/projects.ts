@@ -203,6 +203,7 @@ const projects = {
     warnDays: 'Milestone warning (working days)',
     behindPercent: 'Behind when below plan by (%)',
     aheadPercent: 'Ahead when above plan by (%)',
+    remindDays: 'Remind before the due day (working days, 0: never)',
     coordinationDays: 'Days to answer coordination (working days)',
     largeYuan: 'Large band (10k yuan)',
     hugeYuan: 'Huge band (10k yuan)',

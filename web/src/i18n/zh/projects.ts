@@ -204,6 +204,7 @@ const projects = {
     warnDays: '节点临期预警（工作日）',
     behindPercent: '滞后阈值（低于时序计划 %）',
     aheadPercent: '超前阈值（高于时序计划 %）',
+    remindDays: '月报截止前提醒（工作日，0为不提醒）',
     coordinationDays: '协调事项答复时限（工作日）',
     largeYuan: '“亿元以上”分档（万元）',
     hugeYuan: '“10亿元以上”分档（万元）',
