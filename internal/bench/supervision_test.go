@@ -196,6 +196,11 @@ func (s *supervisionScale) load(ctx context.Context, b testing.TB, now time.Time
 			"unit_id", "created_at", "updated_at"}, rows); err != nil {
 			return err
 		}
+		// Statistics first: without them PostgreSQL scans every report for
+		// each task in the correlated subqueries below (minutes, not seconds).
+		if _, err := w.ExecContext(ctx, `ANALYZE task_reports`); err != nil {
+			return err
+		}
 		if _, err := w.ExecContext(ctx, `UPDATE tasks SET status = 'in_progress', signed_at = $1,
 			progress = (SELECT r.percent FROM task_reports r WHERE r.task_id = tasks.id ORDER BY r.cycle_end DESC LIMIT 1),
 			last_cycle_end = (SELECT MAX(r.cycle_end) FROM task_reports r WHERE r.task_id = tasks.id),
