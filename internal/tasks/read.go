@@ -472,12 +472,17 @@ func (s *Service) List(ctx context.Context, a *auth.Actor, f Filter, p httpx.Pag
 	if err != nil {
 		return nil, 0, err
 	}
-	if f.Q != "" && p.Size > 0 && s.DB.Dialect == db.SQLite {
+	if f.Q != "" && p.Size > 0 {
 		// A search matches a handful of tasks: one pass over the search
-		// index finds them all and sorts them (unary plus stops SQLite from
-		// walking the sort's index and testing every task against the
-		// pattern), and their number is the total.
-		ids, err := pageIDs(ctx, s.DB.Read, `SELECT t.id FROM tasks t WHERE `+where+` ORDER BY `+unindexed(order)+
+		// index finds them all and sorts them, and their number is the
+		// total (a count first would read every title twice). Unary plus
+		// stops SQLite from walking the sort's index and testing every
+		// task against the pattern.
+		searchOrder := order
+		if s.DB.Dialect == db.SQLite {
+			searchOrder = unindexed(order)
+		}
+		ids, err := pageIDs(ctx, s.DB.Read, `SELECT t.id FROM tasks t WHERE `+where+` ORDER BY `+searchOrder+
 			fmt.Sprintf(" LIMIT %d", searchAll+1), args)
 		if err != nil {
 			return nil, 0, err
