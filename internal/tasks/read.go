@@ -414,12 +414,14 @@ func (s *Service) where(ctx context.Context, a *auth.Actor, f Filter, walk bool)
 	}
 	if f.Q != "" {
 		p := args.Add(db.Like(f.Q))
-		// SQLite's LIKE already ignores ASCII case; LOWER would copy every title.
-		title, number := "LOWER(t.title)", "LOWER(t.number)"
 		if s.DB.Dialect == db.SQLite {
-			title, number = "t.title", "t.number"
+			// SQLite's LIKE already ignores ASCII case; LOWER would copy every title.
+			conds = append(conds, "(t.title LIKE "+p+` ESCAPE '\' OR t.number LIKE `+p+` ESCAPE '\')`)
+		} else {
+			// PostgreSQL keeps title and number lowered in one generated
+			// column with a narrow index (migration 0019).
+			conds = append(conds, "t.search LIKE "+p+` ESCAPE '\'`)
 		}
-		conds = append(conds, "("+title+" LIKE "+p+` ESCAPE '\' OR `+number+" LIKE "+p+` ESCAPE '\')`)
 	}
 	switch {
 	case f.ParentID != 0:
