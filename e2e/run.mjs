@@ -192,7 +192,7 @@ function watch(page, label) {
     const type = msg.type()
     if (type === 'error' || type === 'warning') note(`console.${type}: ${text}`)
     if (/Content Security Policy|CSP violation/i.test(text)) problem(`CSP violation: ${text}`)
-    else if (type === 'error' && !/^Failed to load resource: the server responded with a status of/.test(text)) {
+    else if (type === 'error' && !/^Failed to load resource: (the server responded with a status of|net::ERR_INTERNET_DISCONNECTED)/.test(text)) {
       // (HTTP statuses are judged from the responses themselves, below.)
       problem(`console error: ${text}`)
     }
@@ -211,7 +211,8 @@ function watch(page, label) {
     const err = req.failure()?.errorText ?? ''
     note(`requestfailed: ${req.method()} ${req.url()} ${err}`)
     // Downloads of blob: URLs and aborted requests are not errors.
-    if (!req.url().startsWith('blob:') && !/ERR_ABORTED/.test(err)) problem(`request failed: ${req.method()} ${req.url()} ${err}`)
+    // Offline steps (context.setOffline) fail requests on purpose.
+    if (!req.url().startsWith('blob:') && !/ERR_ABORTED|ERR_INTERNET_DISCONNECTED/.test(err)) problem(`request failed: ${req.method()} ${req.url()} ${err}`)
   })
   return page
 }

@@ -162,9 +162,11 @@ func Wire(cfg Config, d *db.DB, clk clock.Clock) (*App, error) {
 	a.Notify.RegisterKind("project.", "重点项目", "Key projects")
 
 	// Shared registry (基础台账): enterprises keyed by the credit code and the
-	// industrial chains; import kind "enterprises".
+	// industrial chains; import kind "enterprises". Households (户) by
+	// village, import kind "households" (the village rosters).
 	a.Registry = registry.New(d, a.Audit)
 	a.Imports.Register(registry.EnterpriseImporter{S: a.Registry})
+	a.Imports.Register(registry.HouseholdImporter{S: a.Registry})
 
 	// Observation tours (项目观摩): route, judges, scoring sheets, ranked results.
 	a.Tours = tours.New(d, a.Audit)
@@ -175,14 +177,20 @@ func Wire(cfg Config, d *db.DB, clk clock.Clock) (*App, error) {
 	a.Invest = invest.New(d, a.Audit, a.Calendar, a.Notify, a.Projects)
 	a.Invest.Register(a.Jobs, a.Notify, a.Imports)
 
-	// Work safety (安全生产): campaigns, inspections, hazards, suspension orders.
+	// Work safety (安全生产): campaigns, inspections, hazards, suspension orders;
+	// job safety.remind (daily overdue reminders and escalation), attachment
+	// owner "safety_upload" (photos before the record exists), kinds "safety.".
 	a.Safety = safety.New(d, a.Audit, a.Calendar, a.Notify, a.Attachments, a.Registry)
+	a.Safety.Register(a.Jobs, a.Attachments, a.Notify)
 
 	// Forest fire prevention (森林防灭火): warnings, letters with signed receipts.
 	a.Fire = fire.New(d, a.Audit, a.Calendar, a.Notify, a.Attachments, a.Registry)
+	a.Fire.Register(a.Attachments) // attachment owner "fire_letter": receipts, scans, letter files
+	a.Notify.RegisterKind("fire.", "森林防火", "Forest fire prevention")
 
 	// Forest fire prevention in the field: broadcasts, squads and patrols, posts, fire reports, checks.
 	a.Patrol = patrol.New(d, a.Audit, a.Calendar, a.Notify, a.Attachments, a.Fire)
+	a.Patrol.Register(a.Jobs, a.Attachments) // job fire.posts (hourly lights and reminders), attachment owner "fire_photo"
 
 	a.Router = httpx.NewRouter(a.Account.Authenticate)
 	a.routes()

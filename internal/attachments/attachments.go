@@ -129,37 +129,16 @@ func (s *Service) Routes(rt *httpx.Router) {
 }
 
 func (s *Service) handleUpload(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	r.Body = http.MaxBytesReader(w, r.Body, s.Store.MaxBytes()+1<<20)
-	mr, err := r.MultipartReader()
-	if err != nil {
-		return errs.New(errs.BadRequest, "请以 multipart/form-data 上传", "upload as multipart/form-data")
-	}
 	fields := map[string]string{}
-	for {
-		part, err := mr.NextPart()
-		if err == io.EOF {
-			return errs.New(errs.BadRequest, "缺少文件字段 file", "missing the file field")
-		}
-		if err != nil {
-			var tooBig *http.MaxBytesError
-			if errors.As(err, &tooBig) {
-				return errs.New(errs.TooLarge, "文件过大", "the file is too large")
-			}
-			return errs.New(errs.BadRequest, "上传内容无法解析", "cannot read the upload")
-		}
-		if part.FormName() != "file" {
-			b, _ := io.ReadAll(io.LimitReader(part, 200))
-			fields[part.FormName()] = string(b)
-			continue
-		}
-		// object_type and object_id come before the file, as browsers send fields in form order.
-		f, err := s.Upload(r.Context(), a, fields["object_type"], fields["object_id"], part.FileName(), part)
+	// object_type and object_id come before the file, as browsers send fields in form order.
+	return httpx.File(w, r, s.Store.MaxBytes(), fields, func(name string, part io.Reader) error {
+		f, err := s.Upload(r.Context(), a, fields["object_type"], fields["object_id"], name, part)
 		if err != nil {
 			return err
 		}
 		httpx.JSON(w, http.StatusCreated, f)
 		return nil
-	}
+	})
 }
 
 func (s *Service) handleDownload(thumb bool) httpx.HandlerFunc {

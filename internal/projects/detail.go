@@ -81,7 +81,7 @@ func (s *Service) Detail(ctx context.Context, a *auth.Actor, id int64) (*Detail,
 			rows.Close()
 			return nil, err
 		}
-		rep.SubmittedAt, rep.Photos = at.ptr(), []Photo{}
+		rep.SubmittedAt, rep.Photos = at.Ptr(), []Photo{}
 		byID[rep.ID] = len(d.Reports)
 		d.Reports = append(d.Reports, rep)
 	}
@@ -105,7 +105,7 @@ func (s *Service) Detail(ctx context.Context, a *auth.Actor, id int64) (*Detail,
 		if thumb {
 			ph.ThumbURL = ph.URL + "/thumb"
 		}
-		ph.TakenAt, ph.Lat, ph.Lng, ph.ReportID = taken.ptr(), floatPtr(lat), floatPtr(lng), rep.Int64
+		ph.TakenAt, ph.Lat, ph.Lng, ph.ReportID = taken.Ptr(), floatPtr(lat), floatPtr(lng), rep.Int64
 		if i, ok := byID[rep.Int64]; ok && rep.Valid {
 			d.Reports[i].Photos = append(d.Reports[i].Photos, ph)
 		} else if !rep.Valid {

@@ -2,7 +2,6 @@ package projects
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -223,26 +222,7 @@ func (s *Service) handlePhoto(w http.ResponseWriter, r *http.Request, a *auth.Ac
 		return err
 	}
 	limit := s.Attachments.Store.MaxBytes()
-	r.Body = http.MaxBytesReader(w, r.Body, limit+1<<20)
-	mr, err := r.MultipartReader()
-	if err != nil {
-		return errs.New(errs.BadRequest, "请以 multipart/form-data 上传", "upload as multipart/form-data")
-	}
-	for {
-		part, err := mr.NextPart()
-		if err == io.EOF {
-			return errs.New(errs.BadRequest, "缺少文件字段 file", "missing the file field")
-		}
-		if err != nil {
-			var tooBig *http.MaxBytesError
-			if errors.As(err, &tooBig) {
-				return errs.New(errs.TooLarge, "文件过大", "the file is too large")
-			}
-			return errs.New(errs.BadRequest, "上传内容无法解析", "cannot read the upload")
-		}
-		if part.FormName() != "file" {
-			continue
-		}
+	return httpx.File(w, r, limit, nil, func(name string, part io.Reader) error {
 		data, err := io.ReadAll(io.LimitReader(part, limit+1))
 		if err != nil {
 			return errs.New(errs.BadRequest, "上传内容无法读取", "cannot read the upload")
@@ -250,13 +230,13 @@ func (s *Service) handlePhoto(w http.ResponseWriter, r *http.Request, a *auth.Ac
 		if int64(len(data)) > limit {
 			return errs.New(errs.TooLarge, "文件过大", "the file is too large")
 		}
-		ph, err := s.UploadPhoto(r.Context(), a, id, part.FileName(), data)
+		ph, err := s.UploadPhoto(r.Context(), a, id, name, data)
 		if err != nil {
 			return err
 		}
 		httpx.JSON(w, http.StatusCreated, ph)
 		return nil
-	}
+	})
 }
 
 func (s *Service) handleBoard(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {

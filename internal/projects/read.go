@@ -58,7 +58,7 @@ func scanProject(sc interface{ Scan(...any) error }) (*row, error) {
 		v := lead.Int64
 		p.LeadID = &v
 	}
-	p.Lat, p.Lng, p.LightSince = floatPtr(lat), floatPtr(lng), since.ptr()
+	p.Lat, p.Lng, p.LightSince = floatPtr(lat), floatPtr(lng), since.Ptr()
 	var custom []int64
 	if mp != "" && json.Unmarshal([]byte(mp), &custom) == nil && len(custom) == 12 {
 		p.MonthPlan, p.CustomMonthPlan = custom, true

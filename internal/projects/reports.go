@@ -189,7 +189,7 @@ func (s *Service) SubmitReport(ctx context.Context, a *auth.Actor, projectID int
 				}
 				if pid == projectID && (!rep.Valid || (existing.Valid && rep.Int64 == existing.Int64)) {
 					found[ph.FileID] = true
-					ph.TakenAt = taken.ptr()
+					ph.TakenAt = taken.Ptr()
 					photoRows = append(photoRows, ph)
 				}
 			}
@@ -398,7 +398,7 @@ func (s *Service) coordination(ctx context.Context, a *auth.Actor, cond string, 
 			&c.DueOn, &c.Answer, &c.AnsweredBy, &answered, &c.Status, &c.CreatedAt); err != nil {
 			return nil, err
 		}
-		c.ReportID, c.AnsweredAt = rep.Int64, answered.ptr()
+		c.ReportID, c.AnsweredAt = rep.Int64, answered.Ptr()
 		if owner.Valid {
 			c.Owner = &Ref{ID: owner.Int64, Name: ownerName}
 		}

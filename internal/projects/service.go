@@ -149,28 +149,8 @@ func wan(yuan int64) string {
 	return trim(float64(yuan)/1e4) + "万元"
 }
 
-// nullTime scans a nullable timestamp.
-type nullTime struct{ T time.Time }
-
-func (n *nullTime) Scan(v any) error {
-	var t sql.NullTime
-	if err := t.Scan(v); err != nil {
-		return err
-	}
-	n.T = time.Time{}
-	if t.Valid {
-		n.T = t.Time
-	}
-	return nil
-}
-
-func (n nullTime) ptr() *time.Time {
-	if n.T.IsZero() {
-		return nil
-	}
-	t := n.T
-	return &t
-}
+// nullTime scans a nullable timestamp (db.NullTime).
+type nullTime = db.NullTime
 
 func floatPtr(n sql.NullFloat64) *float64 {
 	if !n.Valid {

@@ -24,6 +24,8 @@ func (s *Service) Routes(rt *httpx.Router) {
 	rt.Handle("GET", "/api/v1/industrial-chains", tc, "产业链列表", s.handleChains, httpx.Query("all"))
 	rt.Handle("POST", "/api/v1/industrial-chains", tc, "新建产业链", s.handleCreateChain)
 	rt.Handle("PATCH", "/api/v1/industrial-chains/{id}", tc, "修改、排序、停用产业链", s.handleUpdateChain)
+
+	s.householdRoutes(rt) // households (户): households_handler.go
 }
 
 var enterpriseQuery = []string{"page", "page_size", "q", "sort", "town_id", "industry", "kind", "supervising_unit_id", "risk_level"}

@@ -49,8 +49,8 @@ var DefaultIndustries = []Industry{
 	{"hazchem", "危险化学品"}, {"mining", "非煤矿山"}, {"fireworks", "烟花爆竹"}, {"industry_trade", "工贸"},
 	{"construction", "建筑施工"}, {"transport", "道路运输"}, {"gas", "城镇燃气"}, {"manufacturing", "制造业"},
 	{"food", "食品加工"}, {"agriculture", "农林牧渔"}, {"commerce", "商贸流通"}, {"catering", "餐饮住宿"},
-	{"tourism", "文化旅游"}, {"health", "医疗康养"}, {"digital", "信息技术"}, {"energy", "能源电力"},
-	{"crowded", "人员密集场所"}, {"other", "其他"},
+	{"tourism", "旅游景区"}, {"health", "医疗康养"}, {"digital", "信息技术"}, {"energy", "能源电力"},
+	{"crowded", "人员密集场所"}, {"special_equipment", "特种设备"}, {"other", "其他"},
 }
 
 // Enterprise is an enterprise or place of the registry.

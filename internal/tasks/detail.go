@@ -90,7 +90,7 @@ func scanExtension(sc interface{ Scan(...any) error }) (*Extension, error) {
 		&e.RequestedBy, &e.RequestedAt, &e.DecidedBy, &decided, &e.DecisionNote); err != nil {
 		return nil, err
 	}
-	e.DecidedAt = decided.ptr()
+	e.DecidedAt = decided.Ptr()
 	return &e, nil
 }
 
@@ -132,7 +132,7 @@ func scanCoordination(sc interface{ Scan(...any) error }, day calendar.Date) (*C
 	if owner.Valid {
 		c.Owner = &Ref{ID: owner.Int64, Name: ownerName}
 	}
-	c.AnsweredAt = answered.ptr()
+	c.AnsweredAt = answered.Ptr()
 	c.Overdue = c.Status == "open" && !c.DueOn.IsZero() && day.After(c.DueOn)
 	return &c, nil
 }
@@ -258,7 +258,7 @@ func (s *Service) completions(ctx context.Context, id int64) ([]Completion, erro
 		if err := rows.Scan(&c.ID, &c.Summary, &files, &c.RequestedBy, &c.RequestedAt, &c.Outcome, &c.DecidedBy, &decided, &c.Note); err != nil {
 			return nil, err
 		}
-		c.FileIDs, c.DecidedAt = splitIDs(files), decided.ptr()
+		c.FileIDs, c.DecidedAt = splitIDs(files), decided.Ptr()
 		out = append(out, c)
 	}
 	return out, rows.Err()

@@ -48,7 +48,7 @@ func scanTask(sc interface{ Scan(...any) error }) (*row, error) {
 		t.Source, t.SourceKind = &Ref{ID: source.Int64, Name: sourceTitle}, sourceKind
 	}
 	t.LightSince, t.IssuedAt, t.SignedAt, t.RequestedAt, t.ClosedAt, t.LastReportAt =
-		since.ptr(), issued.ptr(), signed.ptr(), requested.ptr(), closed.ptr(), lastReport.ptr()
+		since.Ptr(), issued.Ptr(), signed.Ptr(), requested.Ptr(), closed.Ptr(), lastReport.Ptr()
 	if onTime.Valid {
 		t.ClosedOnTime = &onTime.Bool
 	}

@@ -215,29 +215,8 @@ const myWorkLink = "/supervision/my-work"
 // md is "9月30日".
 func md(d calendar.Date) string { return fmt.Sprintf("%d月%d日", d.Month(), d.Day()) }
 
-// nullTime scans a nullable timestamp; T is zero for NULL.
-type nullTime struct{ T time.Time }
-
-func (n *nullTime) Scan(v any) error {
-	var t sql.NullTime
-	if err := t.Scan(v); err != nil {
-		return err
-	}
-	n.T = time.Time{}
-	if t.Valid {
-		n.T = t.Time
-	}
-	return nil
-}
-
-// ptr returns a pointer to the time, nil when zero.
-func (n nullTime) ptr() *time.Time {
-	if n.T.IsZero() {
-		return nil
-	}
-	t := n.T
-	return &t
-}
+// nullTime scans a nullable timestamp (db.NullTime).
+type nullTime = db.NullTime
 
 // dateArg stores a date for CopyFrom: pgx wants plain values.
 func dateArg(d calendar.Date) any {

@@ -17,6 +17,7 @@ describe('audit labels', () => {
     expect(actionLabel('invest.lead.convert')).toBe('线索转为重点项目')
     expect(actionLabel('enterprise.import')).toBe('导入企业名录')
     expect(objectLabel('invest_lead')).toBe('招商线索')
+    expect(actionLabel('household.import')).toBe('导入户名册')
   })
 
   it('offers every labelled code in the filter, without the node marker', () => {

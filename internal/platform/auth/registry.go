@@ -11,8 +11,18 @@ const (
 	ManageChains      Permission = "chains.manage"      // industrial chains: create, rename, reorder, deactivate
 )
 
+// Households (户) by village. Scope is the village's units.path: unit
+// roles see their subtree (a town its villages), field staff — whose unit
+// is their village — that village only.
+const (
+	ViewHouseholds   Permission = "households.view"   // the household roster in scope
+	ManageHouseholds Permission = "households.manage" // create, edit, deactivate, import, reveal a phone (audited)
+)
+
 func init() {
 	grants[ViewEnterprises] = []Role{Admin, Supervisor, Leader, UnitAdmin, Staff, Field}
 	grants[ManageEnterprises] = []Role{Admin, Supervisor, UnitAdmin}
 	grants[ManageChains] = []Role{Admin, Supervisor}
+	grants[ViewHouseholds] = []Role{Admin, Supervisor, Leader, UnitAdmin, Staff, Field}
+	grants[ManageHouseholds] = []Role{Admin, Supervisor, UnitAdmin, Field}
 }

@@ -526,3 +526,28 @@ func (d *DB) Analyze(ctx context.Context) error {
 	d.W.SetMaxIdleConns(writeConns)
 	return nil
 }
+
+// NullTime scans a nullable timestamp; T is zero for NULL.
+type NullTime struct{ T time.Time }
+
+// Scan implements sql.Scanner.
+func (n *NullTime) Scan(v any) error {
+	var t sql.NullTime
+	if err := t.Scan(v); err != nil {
+		return err
+	}
+	n.T = time.Time{}
+	if t.Valid {
+		n.T = t.Time
+	}
+	return nil
+}
+
+// Ptr returns a pointer to the time, nil when zero (for JSON that omits it).
+func (n NullTime) Ptr() *time.Time {
+	if n.T.IsZero() {
+		return nil
+	}
+	t := n.T
+	return &t
+}

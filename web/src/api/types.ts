@@ -152,7 +152,7 @@ export interface ImportError {
   message: string
 }
 
-export type ImportKind = 'units' | 'users' | 'task-breakdown' | 'enterprises' | 'projects' | 'invest-leads' | 'invest-targets'
+export type ImportKind = 'units' | 'users' | 'task-breakdown' | 'enterprises' | 'projects' | 'invest-leads' | 'invest-targets' | 'households'
 
 export interface ImportJob {
   id: number | string

@@ -1,1 +1,0 @@
-import{hi as e}from"./i18n-H09uNnj4.js";function t(){if(!arguments.length)return[];var t=arguments[0];return e(t)?t:[t]}export{t};

@@ -1,0 +1,1 @@
+import"./i18n-CtF47-SH.js";

@@ -1,1 +1,0 @@
-import"./i18n-H09uNnj4.js";

@@ -1,1 +1,0 @@
-import"./i18n-H09uNnj4.js";import"./ep-Ytaw2MFa.js";
