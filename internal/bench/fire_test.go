@@ -26,7 +26,6 @@ import (
 	"diaodu/internal/platform/auth"
 	"diaodu/internal/platform/clock"
 	"diaodu/internal/platform/db"
-	"diaodu/internal/testutil"
 )
 
 // The fire letters scale of issue 5: 300,000 households over the demo
@@ -50,47 +49,20 @@ type fireVillage struct {
 	pending  []int64 // households not reached for the open letter
 }
 
-var (
-	fireMu sync.Mutex
-	fireBy = map[db.Dialect]*fireScale{}
-)
+var fireScales perDialect[fireScale]
 
 func fireAtScale(b testing.TB, dialect db.Dialect) *fireScale {
-	fireMu.Lock()
-	defer fireMu.Unlock()
-	if s, ok := fireBy[dialect]; ok {
-		return s
-	}
-	d := testutil.Open(b, dialect)
-	a, err := app.Wire(app.Config{DataDir: b.TempDir()}, d, clock.System{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx := context.Background()
-	if _, err := demo.Build(ctx, a.Audit, 1); err != nil {
-		b.Fatal(err)
-	}
-	s := &fireScale{app: a}
-	t0 := time.Now()
-	if err := s.load(ctx); err != nil {
-		b.Fatal(err)
-	}
-	if err := d.Analyze(ctx); err != nil {
-		b.Fatal(err)
-	}
-	if dialect == db.Postgres {
-		if _, err := d.W.ExecContext(ctx, `VACUUM ANALYZE`); err != nil {
+	return fireScales.get(b, dialect, func() *fireScale {
+		a := scaleApp(b, dialect, clock.System{}, 1)
+		s := &fireScale{app: a}
+		t0 := time.Now()
+		if err := s.load(context.Background()); err != nil {
 			b.Fatal(err)
 		}
-	}
-	b.Logf("%s: %d households, %d receipts loaded in %s", dialect, fireHouseholds, fireHouseholds*8/10, time.Since(t0).Round(time.Millisecond))
-	fireBy[dialect] = s
-	b.Cleanup(func() {
-		fireMu.Lock()
-		delete(fireBy, dialect)
-		fireMu.Unlock()
+		settle(b, a.DB)
+		b.Logf("%s: %d households, %d receipts loaded in %s", dialect, fireHouseholds, fireHouseholds*8/10, time.Since(t0).Round(time.Millisecond))
+		return s
 	})
-	return s
 }
 
 func (s *fireScale) load(ctx context.Context) error {

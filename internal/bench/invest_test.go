@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,9 +14,7 @@ import (
 	"diaodu/internal/platform/audit"
 	"diaodu/internal/platform/auth"
 	"diaodu/internal/platform/calendar"
-	"diaodu/internal/platform/clock"
 	"diaodu/internal/platform/db"
-	"diaodu/internal/testutil"
 )
 
 // The investment scale of issue 4: the demo district (5 investment teams,
@@ -31,56 +28,21 @@ type investScale struct {
 	team   int64
 }
 
-var (
-	investMu sync.Mutex
-	investBy = map[db.Dialect]*investScale{}
-)
+var investScales perDialect[investScale]
 
 func investAtScale(b testing.TB, dialect db.Dialect) *investScale {
-	investMu.Lock()
-	defer investMu.Unlock()
-	if s, ok := investBy[dialect]; ok {
-		return s
-	}
-	d := testutil.Open(b, dialect)
-	now := time.Date(2026, 11, 27, 2, 0, 0, 0, time.UTC)
-	a, err := app.Wire(app.Config{DataDir: b.TempDir()}, d, &clock.Fixed{T: now})
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx := context.Background()
-	if _, err := demo.Build(ctx, a.Audit, 1); err != nil {
-		b.Fatal(err)
-	}
-	if err := demo.Registry(ctx, a); err != nil {
-		b.Fatal(err)
-	}
-	t0 := time.Now()
-	s := &investScale{app: a}
-	if err := s.load(ctx, calendar.DateOf(now)); err != nil {
-		b.Fatal(err)
-	}
-	if err := d.Analyze(ctx); err != nil {
-		b.Fatal(err)
-	}
-	if dialect == db.Postgres {
-		if _, err := d.W.ExecContext(ctx, `VACUUM ANALYZE`); err != nil {
+	return investScales.get(b, dialect, func() *investScale {
+		a := scaleApp(b, dialect, nil, 1, demo.Registry)
+		t0 := time.Now()
+		s := &investScale{app: a}
+		if err := s.load(context.Background(), calendar.DateOf(benchNow)); err != nil {
 			b.Fatal(err)
 		}
-	}
-	b.Logf("%s: loaded %d leads in %s", dialect, scaleLeads, time.Since(t0).Round(time.Millisecond))
-	sess, err := a.Account.SignIn(ctx, "ducha", demo.Password, "127.0.0.1", "bench")
-	if err != nil {
-		b.Fatal(err)
-	}
-	s.cookie = &http.Cookie{Name: "diaodu_session", Value: sess.Token}
-	investBy[dialect] = s
-	b.Cleanup(func() {
-		investMu.Lock()
-		delete(investBy, dialect)
-		investMu.Unlock()
+		settle(b, a.DB)
+		b.Logf("%s: loaded %d leads in %s", dialect, scaleLeads, time.Since(t0).Round(time.Millisecond))
+		s.cookie = sessionCookie(b, a, "ducha")
+		return s
 	})
-	return s
 }
 
 // load copies the leads in one go and sets the targets through the service.

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,10 +13,8 @@ import (
 	"diaodu/internal/platform/audit"
 	"diaodu/internal/platform/auth"
 	"diaodu/internal/platform/calendar"
-	"diaodu/internal/platform/clock"
 	"diaodu/internal/platform/db"
 	"diaodu/internal/projects"
-	"diaodu/internal/testutil"
 )
 
 // The key projects scale of issue 4: 5,000 projects across the demo's
@@ -38,63 +35,29 @@ type projectScale struct {
 	relit  time.Duration
 }
 
-var (
-	projectMu sync.Mutex
-	projectBy = map[db.Dialect]*projectScale{}
-)
+var projectScales perDialect[projectScale]
 
 func projectsAtScale(b testing.TB, dialect db.Dialect) *projectScale {
-	projectMu.Lock()
-	defer projectMu.Unlock()
-	if s, ok := projectBy[dialect]; ok {
-		return s
-	}
-	d := testutil.Open(b, dialect)
-	now := time.Date(2026, 11, 27, 2, 0, 0, 0, time.UTC)
-	a, err := app.Wire(app.Config{DataDir: b.TempDir()}, d, &clock.Fixed{T: now})
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx := context.Background()
-	if _, err := demo.Build(ctx, a.Audit, 1); err != nil {
-		b.Fatal(err)
-	}
-	if err := demo.Registry(ctx, a); err != nil {
-		b.Fatal(err)
-	}
-	t0 := time.Now()
-	s := &projectScale{app: a}
-	if err := s.load(ctx, calendar.DateOf(now)); err != nil {
-		b.Fatal(err)
-	}
-	loaded := time.Since(t0)
-	t1 := time.Now()
-	if _, err := a.Projects.RecomputeAll(ctx, auth.System("bench")); err != nil {
-		b.Fatal(err)
-	}
-	s.relit = time.Since(t1)
-	if err := d.Analyze(ctx); err != nil {
-		b.Fatal(err)
-	}
-	if dialect == db.Postgres {
-		if _, err := d.W.ExecContext(ctx, `VACUUM ANALYZE`); err != nil {
+	return projectScales.get(b, dialect, func() *projectScale {
+		a := scaleApp(b, dialect, nil, 1, demo.Registry)
+		ctx := context.Background()
+		t0 := time.Now()
+		s := &projectScale{app: a}
+		if err := s.load(ctx, calendar.DateOf(benchNow)); err != nil {
 			b.Fatal(err)
 		}
-	}
-	b.Logf("%s: loaded %d projects, %d reports in %s; lights of all in %s", dialect, scaleProjects, scaleProjects*reportsPerProject,
-		loaded.Round(time.Millisecond), s.relit.Round(time.Millisecond))
-	sess, err := a.Account.SignIn(ctx, "ducha", demo.Password, "127.0.0.1", "bench")
-	if err != nil {
-		b.Fatal(err)
-	}
-	s.cookie = &http.Cookie{Name: "diaodu_session", Value: sess.Token}
-	projectBy[dialect] = s
-	b.Cleanup(func() {
-		projectMu.Lock()
-		delete(projectBy, dialect)
-		projectMu.Unlock()
+		loaded := time.Since(t0)
+		t1 := time.Now()
+		if _, err := a.Projects.RecomputeAll(ctx, auth.System("bench")); err != nil {
+			b.Fatal(err)
+		}
+		s.relit = time.Since(t1)
+		settle(b, a.DB)
+		b.Logf("%s: loaded %d projects, %d reports in %s; lights of all in %s", dialect, scaleProjects, scaleProjects*reportsPerProject,
+			loaded.Round(time.Millisecond), s.relit.Round(time.Millisecond))
+		s.cookie = sessionCookie(b, a, "ducha")
+		return s
 	})
-	return s
 }
 
 // load copies projects, years, milestones and reports in one transaction.

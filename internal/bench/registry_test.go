@@ -10,13 +10,10 @@ import (
 	"time"
 
 	"diaodu/internal/app"
-	"diaodu/internal/demo"
 	"diaodu/internal/platform/audit"
 	"diaodu/internal/platform/auth"
-	"diaodu/internal/platform/clock"
 	"diaodu/internal/platform/db"
 	"diaodu/internal/registry"
-	"diaodu/internal/testutil"
 )
 
 // The registry at scale: the demo district at scale 3 and 20,000
@@ -40,15 +37,8 @@ func registryAtScale(b testing.TB, dialect db.Dialect) *registryScale {
 	if s, ok := registryBy[dialect]; ok {
 		return s
 	}
-	d := testutil.Open(b, dialect)
-	a, err := app.Wire(app.Config{DataDir: b.TempDir()}, d, &clock.Fixed{T: time.Date(2026, 11, 27, 2, 0, 0, 0, time.UTC)})
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx := context.Background()
-	if _, err := demo.Build(ctx, a.Audit, 3); err != nil {
-		b.Fatal(err)
-	}
+	a := scaleApp(b, dialect, nil, 3)
+	d, ctx := a.DB, context.Background()
 	s := &registryScale{app: a}
 	type unit struct {
 		id         int64
@@ -93,23 +83,9 @@ func registryAtScale(b testing.TB, dialect db.Dialect) *registryScale {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := d.Analyze(ctx); err != nil {
-		b.Fatal(err)
-	}
-	if dialect == db.Postgres {
-		if _, err := d.W.ExecContext(ctx, `VACUUM ANALYZE`); err != nil {
-			b.Fatal(err)
-		}
-	}
+	settle(b, d)
 	b.Logf("%s: loaded %d enterprises in %s", dialect, scaleEnterprises, time.Since(t0).Round(time.Millisecond))
-	sign := func(user string) *http.Cookie {
-		sess, err := a.Account.SignIn(ctx, user, demo.Password, "127.0.0.1", "bench")
-		if err != nil {
-			b.Fatal(err)
-		}
-		return &http.Cookie{Name: "diaodu_session", Value: sess.Token}
-	}
-	s.ducha, s.townAdmin = sign("ducha"), sign("t01_admin")
+	s.ducha, s.townAdmin = sessionCookie(b, a, "ducha"), sessionCookie(b, a, "t01_admin")
 	registryBy[dialect] = s
 	b.Cleanup(func() {
 		registryMu.Lock()

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,12 +13,10 @@ import (
 	"diaodu/internal/platform/audit"
 	"diaodu/internal/platform/auth"
 	"diaodu/internal/platform/calendar"
-	"diaodu/internal/platform/clock"
 	"diaodu/internal/platform/db"
 	"diaodu/internal/platform/httpx"
 	"diaodu/internal/registry"
 	"diaodu/internal/safety"
-	"diaodu/internal/testutil"
 )
 
 // The work-safety scale of issue 5: 100,000 hazards over the demo's 400
@@ -34,64 +31,21 @@ type safetyScale struct {
 	campaign       int64
 }
 
-var (
-	safetyMu sync.Mutex
-	safetyBy = map[db.Dialect]*safetyScale{}
-)
+var safetyScales perDialect[safetyScale]
 
 func safetyAtScale(b testing.TB, dialect db.Dialect) *safetyScale {
-	safetyMu.Lock()
-	defer safetyMu.Unlock()
-	if s, ok := safetyBy[dialect]; ok {
+	return safetyScales.get(b, dialect, func() *safetyScale {
+		a := scaleApp(b, dialect, nil, 1, demo.Registry, demo.Safety)
+		t0 := time.Now()
+		s := &safetyScale{app: a}
+		if err := s.load(context.Background(), calendar.DateOf(benchNow)); err != nil {
+			b.Fatal(err)
+		}
+		settle(b, a.DB)
+		b.Logf("%s: loaded %d hazards in %s", dialect, scaleHazards, time.Since(t0).Round(time.Millisecond))
+		s.office, s.town = sessionCookie(b, a, "ducha"), sessionCookie(b, a, "t01_admin")
 		return s
-	}
-	d := testutil.Open(b, dialect)
-	now := time.Date(2026, 11, 27, 2, 0, 0, 0, time.UTC)
-	a, err := app.Wire(app.Config{DataDir: b.TempDir()}, d, &clock.Fixed{T: now})
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx := context.Background()
-	if _, err := demo.Build(ctx, a.Audit, 1); err != nil {
-		b.Fatal(err)
-	}
-	if err := demo.Registry(ctx, a); err != nil {
-		b.Fatal(err)
-	}
-	if err := demo.Safety(ctx, a); err != nil {
-		b.Fatal(err)
-	}
-	t0 := time.Now()
-	s := &safetyScale{app: a}
-	if err := s.load(ctx, calendar.DateOf(now)); err != nil {
-		b.Fatal(err)
-	}
-	if err := d.Analyze(ctx); err != nil {
-		b.Fatal(err)
-	}
-	if dialect == db.Postgres {
-		if _, err := d.W.ExecContext(ctx, `VACUUM ANALYZE`); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.Logf("%s: loaded %d hazards in %s", dialect, scaleHazards, time.Since(t0).Round(time.Millisecond))
-	for _, u := range []struct {
-		name string
-		to   **http.Cookie
-	}{{"ducha", &s.office}, {"t01_admin", &s.town}} {
-		sess, err := a.Account.SignIn(ctx, u.name, demo.Password, "127.0.0.1", "bench")
-		if err != nil {
-			b.Fatal(err)
-		}
-		*u.to = &http.Cookie{Name: "diaodu_session", Value: sess.Token}
-	}
-	safetyBy[dialect] = s
-	b.Cleanup(func() {
-		safetyMu.Lock()
-		delete(safetyBy, dialect)
-		safetyMu.Unlock()
 	})
-	return s
 }
 
 // load copies 100,000 hazards spread over three years.

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"diaodu/internal/app"
-	"diaodu/internal/demo"
 	"diaodu/internal/platform/audit"
 	"diaodu/internal/platform/auth"
 	"diaodu/internal/platform/calendar"
@@ -20,7 +19,6 @@ import (
 	"diaodu/internal/platform/db"
 	"diaodu/internal/reports"
 	"diaodu/internal/tasks"
-	"diaodu/internal/testutil"
 )
 
 // The supervision scale of issue 3: the demo district at scale 3 (about
@@ -52,39 +50,16 @@ func supervisionAtScale(b testing.TB, dialect db.Dialect) *supervisionScale {
 	if s, ok := superBy[dialect]; ok {
 		return s
 	}
-	d := testutil.Open(b, dialect)
-	now := time.Date(2026, 11, 27, 2, 0, 0, 0, time.UTC)
-	a, err := app.Wire(app.Config{DataDir: b.TempDir()}, d, &clock.Fixed{T: now})
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx := context.Background()
-	if _, err := demo.Build(ctx, a.Audit, 3); err != nil {
-		b.Fatal(err)
-	}
+	a := scaleApp(b, dialect, nil, 3)
+	d, ctx, now := a.DB, context.Background(), benchNow
 	t0 := time.Now()
 	s := &supervisionScale{app: a}
 	if err := s.load(ctx, b, now); err != nil {
 		b.Fatal(err)
 	}
-	// What the server does at start and nightly on SQLite (job db.analyze),
-	// and autovacuum after a big load on PostgreSQL.
-	if err := d.Analyze(ctx); err != nil {
-		b.Fatal(err)
-	}
-	if dialect == db.Postgres {
-		if _, err := d.W.ExecContext(ctx, `VACUUM ANALYZE`); err != nil {
-			b.Fatal(err)
-		}
-	}
+	settle(b, d)
 	b.Logf("%s: loaded %d tasks, %d reports, zero reports in %s", dialect, scaleTasks, scaleTasks*reportsPerTask, time.Since(t0).Round(time.Second))
-	sign := func(user string) *http.Cookie {
-		sess, err := a.Account.SignIn(ctx, user, demo.Password, "127.0.0.1", "bench")
-		if err != nil {
-			b.Fatal(err)
-		}
-		return &http.Cookie{Name: "diaodu_session", Value: sess.Token}
-	}
+	sign := func(user string) *http.Cookie { return sessionCookie(b, a, user) }
 	s.cookie, s.townAdmin = sign("ducha"), sign("t01_admin")
 	superBy[dialect] = s
 	b.Cleanup(func() {
