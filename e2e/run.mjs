@@ -820,9 +820,11 @@ try {
       await page.click('[data-test=list-reset]')
       await page.fill('[data-test=audit-search]', '测试新村')
       await page.click('[data-test=list-search]')
-      const rows = await tableUntil(page, T, 'the creation of 测试新村', (rows) => rows.some((r) => r[5] === '新建单位'))
-      const i = rows.findIndex((r) => r[5] === '新建单位')
-      await page.locator(`${T} .el-table__body-wrapper tbody tr.el-table__row`).nth(i).locator('.el-table__expand-icon').click()
+      // Wait for the search's own rows (the list before it has other units' creations), then open that row by
+      // its text: background jobs may add entries between reading the rows and clicking.
+      await tableUntil(page, T, 'the creation of 测试新村', (rows) => rows.some((r) => r[5] === '新建单位' && r.join(' ').includes('测试新村')))
+      await page.locator(`${T} .el-table__body-wrapper tbody tr.el-table__row`, { hasText: '新建单位' }).filter({ hasText: '测试新村' }).first()
+        .locator('.el-table__expand-icon').click()
       const diff = page.locator(`${T} .json-diff`).first()
       await diff.waitFor()
       const text = await diff.innerText()
@@ -842,6 +844,11 @@ try {
   })
 
   await step('7', '手机宽度（360 px）：基层人员工作台不横向溢出，菜单在汉堡按钮后；管理员单位页', [], async () => {
+    if (admin2) {
+      // Step 6 stopped before closing its page: close it, or its inbox polls outlive the session once the clock moves.
+      await closePage(admin2)
+      admin2 = null
+    }
     const phone = {
       viewport: { width: 360, height: 740 },
       deviceScaleFactor: 2,
