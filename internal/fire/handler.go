@@ -17,14 +17,14 @@ func (s *Service) Routes(rt *httpx.Router) {
 	const tag = "fire"
 	rt.Handle("GET", "/api/v1/fire/warnings/active", tag, "当前火险预警（横幅：本人所在区域）", func(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
 		ws, err := s.BannerWarnings(r.Context(), a)
-		return answer(w, http.StatusOK, ws, err)
+		return httpx.Respond(w, http.StatusOK)(ws, err)
 	})
 	rt.Handle("GET", "/api/v1/fire/warnings", tag, "火险预警列表", s.handleWarnings, httpx.Query("active", "page", "page_size"))
 	rt.Handle("POST", "/api/v1/fire/warnings", tag, "发布火险预警", withBody(http.StatusCreated, s.IssueWarning))
 	rt.Handle("POST", "/api/v1/fire/warnings/{id}/end", tag, "解除火险预警", httpx.GetByID(s.EndWarning))
 	rt.Handle("GET", "/api/v1/fire/settings", tag, "预警等级要求与覆盖率目标", func(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
 		st, err := s.GetSettings(r.Context(), a)
-		return answer(w, http.StatusOK, st, err)
+		return httpx.Respond(w, http.StatusOK)(st, err)
 	})
 	rt.Handle("PUT", "/api/v1/fire/settings", tag, "修改预警等级要求与覆盖率目标", withBody(http.StatusOK, s.PutSettings))
 	rt.Handle("GET", "/api/v1/fire/letters", tag, "告知书列表（含覆盖率）", func(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
@@ -34,7 +34,7 @@ func (s *Service) Routes(rt *httpx.Router) {
 			return err
 		}
 		ls, err := s.ListLetters(r.Context(), a, active != nil && *active)
-		return answer(w, http.StatusOK, httpx.List[*Letter]{Items: ls, Total: len(ls)}, err)
+		return httpx.Respond(w, http.StatusOK)(httpx.List[*Letter]{Items: ls, Total: len(ls)}, err)
 	}, httpx.Query("active"))
 	rt.Handle("POST", "/api/v1/fire/letters", tag, "新建告知书", withBody(http.StatusCreated, s.CreateLetter))
 	rt.Handle("GET", "/api/v1/fire/letters/{id}", tag, "告知书详情", httpx.GetByID(s.Letter))
@@ -48,7 +48,7 @@ func (s *Service) Routes(rt *httpx.Router) {
 			return err
 		}
 		l, err := s.UpdateLetter(r.Context(), a, id, in)
-		return answer(w, http.StatusOK, l, err)
+		return httpx.Respond(w, http.StatusOK)(l, err)
 	})
 	rt.Handle("POST", "/api/v1/fire/letters/{id}/files", tag, "上传回执签名、回执照片、签收单扫描件或告知书文件", s.handleUpload, httpx.Multipart)
 	rt.Handle("POST", "/api/v1/fire/letters/{id}/deliveries", tag, "登记一户送达（签名回执，client_key 幂等）", s.handleDeliver)
@@ -63,7 +63,7 @@ func (s *Service) Routes(rt *httpx.Router) {
 			return err
 		}
 		c, err := s.Coverage(r.Context(), a, id)
-		return answer(w, http.StatusOK, c, err)
+		return httpx.Respond(w, http.StatusOK)(c, err)
 	}, httpx.Query("letter_id"))
 }
 
@@ -75,17 +75,8 @@ func withBody[In, Out any](status int, fn func(ctx context.Context, a *auth.Acto
 			return err
 		}
 		v, err := fn(r.Context(), a, in)
-		return answer(w, status, v, err)
+		return httpx.Respond(w, status)(v, err)
 	}
-}
-
-// answer writes v with status, or returns err for the router to answer.
-func answer(w http.ResponseWriter, status int, v any, err error) error {
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, status, v)
-	return nil
 }
 
 func (s *Service) handleWarnings(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
@@ -99,7 +90,7 @@ func (s *Service) handleWarnings(w http.ResponseWriter, r *http.Request, a *auth
 		return err
 	}
 	ws, total, err := s.ListWarnings(r.Context(), a, active != nil && *active, p.Limit(), p.Offset())
-	return answer(w, http.StatusOK, httpx.List[Warning]{Items: ws, Total: total}, err)
+	return httpx.Respond(w, http.StatusOK)(httpx.List[Warning]{Items: ws, Total: total}, err)
 }
 
 // handleDeliver answers 201 for a new receipt and 200 for a phone's retry.
@@ -113,11 +104,7 @@ func (s *Service) handleDeliver(w http.ResponseWriter, r *http.Request, a *auth.
 		return err
 	}
 	d, created, err := s.Deliver(r.Context(), a, id, in)
-	status := http.StatusOK
-	if created {
-		status = http.StatusCreated
-	}
-	return answer(w, status, d, err)
+	return httpx.Respond(w, httpx.CreatedStatus(created))(d, err)
 }
 
 func (s *Service) handlePending(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
@@ -135,7 +122,7 @@ func (s *Service) handlePending(w http.ResponseWriter, r *http.Request, a *auth.
 		return err
 	}
 	hs, total, err := s.Pending(r.Context(), a, id, village, p.Q, p.Limit(), p.Offset())
-	return answer(w, http.StatusOK, httpx.List[Household]{Items: hs, Total: total}, err)
+	return httpx.Respond(w, http.StatusOK)(httpx.List[Household]{Items: hs, Total: total}, err)
 }
 
 var sheetColumns = []xlsx.ExportColumn{
@@ -172,6 +159,6 @@ func (s *Service) handleUpload(w http.ResponseWriter, r *http.Request, a *auth.A
 			name = "receipt.png" // a signature drawn on the phone
 		}
 		f, err := s.UploadFile(r.Context(), a, id, name, part)
-		return answer(w, http.StatusCreated, f, err)
+		return httpx.Respond(w, http.StatusCreated)(f, err)
 	})
 }

@@ -21,14 +21,14 @@ func (s *Service) Routes(rt *httpx.Router) {
 		"supervised", "q", "sort", "page", "page_size")
 	rt.Handle("GET", p+"/home", tag, "安全生产首页", s.handleHome, httpx.Query("campaign_id"))
 	rt.Handle("GET", p+"/settings", tag, "安全生产设置（重点时段等）", func(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-		return answer(w, http.StatusOK)(s.GetSettings(r.Context(), a))
+		return httpx.Respond(w, http.StatusOK)(s.GetSettings(r.Context(), a))
 	})
 	rt.Handle("PUT", p+"/settings", tag, "修改安全生产设置", func(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
 		var in Settings
 		if err := httpx.Decode(w, r, &in); err != nil {
 			return err
 		}
-		return answer(w, http.StatusOK)(s.PutSettings(r.Context(), a, in))
+		return httpx.Respond(w, http.StatusOK)(s.PutSettings(r.Context(), a, in))
 	})
 	rt.Handle("GET", p+"/campaigns", tag, "专项行动列表", s.handleCampaigns, httpx.Query("status", "q", "page", "page_size"))
 	rt.Handle("POST", p+"/campaigns", tag, "发起专项行动", func(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
@@ -36,7 +36,7 @@ func (s *Service) Routes(rt *httpx.Router) {
 		if err := httpx.Decode(w, r, &in); err != nil {
 			return err
 		}
-		return answer(w, http.StatusCreated)(s.CreateCampaign(r.Context(), a, in))
+		return httpx.Respond(w, http.StatusCreated)(s.CreateCampaign(r.Context(), a, in))
 	})
 	rt.Handle("GET", p+"/campaigns/{id}", tag, "专项行动详情（检查表、分镇街进度）", httpx.GetByID(s.GetCampaign))
 	rt.Handle("PATCH", p+"/campaigns/{id}", tag, "修改专项行动", func(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
@@ -61,7 +61,7 @@ func (s *Service) Routes(rt *httpx.Router) {
 			return err
 		}
 		x, created, err := s.CreateInspection(r.Context(), a, in)
-		return answer(w, createdStatus(created))(x, err)
+		return httpx.Respond(w, httpx.CreatedStatus(created))(x, err)
 	})
 	rt.Handle("GET", p+"/inspections/{id}", tag, "检查记录详情", httpx.GetByID(s.GetInspection))
 	rt.Handle("GET", p+"/hazards", tag, "隐患台账", s.handleHazards, ledger)
@@ -72,7 +72,7 @@ func (s *Service) Routes(rt *httpx.Router) {
 			return err
 		}
 		h, created, err := s.CreateHazard(r.Context(), a, in)
-		return answer(w, createdStatus(created))(h, err)
+		return httpx.Respond(w, httpx.CreatedStatus(created))(h, err)
 	})
 	rt.Handle("GET", p+"/hazards/{id}", tag, "隐患详情", httpx.GetByID(s.GetHazard))
 	rt.Handle("PATCH", p+"/hazards/{id}", tag, "修改隐患", func(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
@@ -111,7 +111,7 @@ func (s *Service) Routes(rt *httpx.Router) {
 		if err := httpx.Decode(w, r, &in); err != nil {
 			return err
 		}
-		return answer(w, http.StatusCreated)(s.CreateSuspension(r.Context(), a, in))
+		return httpx.Respond(w, http.StatusCreated)(s.CreateSuspension(r.Context(), a, in))
 	})
 	rt.Handle("POST", p+"/suspensions/{id}/lift", tag, "复查合格，解除停产停业整顿", func(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
 		return byID(w, r, func(id int64, in LiftInput) (any, error) { return s.LiftSuspension(r.Context(), a, id, in) })
@@ -127,24 +127,6 @@ type decisionInput struct {
 	Note    string `json:"note"`
 }
 
-func createdStatus(created bool) int {
-	if created {
-		return http.StatusCreated
-	}
-	return http.StatusOK
-}
-
-// answer writes v with status unless err.
-func answer(w http.ResponseWriter, status int) func(v any, err error) error {
-	return func(v any, err error) error {
-		if err != nil {
-			return err
-		}
-		httpx.JSON(w, status, v)
-		return nil
-	}
-}
-
 // byID decodes In and runs do on the {id} of the path, answering 200.
 func byID[In any](w http.ResponseWriter, r *http.Request, do func(id int64, in In) (any, error)) error {
 	id, err := httpx.PathID(r)
@@ -155,7 +137,7 @@ func byID[In any](w http.ResponseWriter, r *http.Request, do func(id int64, in I
 	if err := httpx.Decode(w, r, &in); err != nil {
 		return err
 	}
-	return answer(w, http.StatusOK)(do(id, in))
+	return httpx.Respond(w, http.StatusOK)(do(id, in))
 }
 
 // pageErr merges a page parse error into fields.
@@ -185,7 +167,7 @@ func (s *Service) handleHome(w http.ResponseWriter, r *http.Request, a *auth.Act
 	if err := fe.Err(); err != nil {
 		return err
 	}
-	return answer(w, http.StatusOK)(s.Home(r.Context(), a, cid))
+	return httpx.Respond(w, http.StatusOK)(s.Home(r.Context(), a, cid))
 }
 
 func (s *Service) handleCampaigns(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
@@ -208,7 +190,7 @@ func (s *Service) handleChecklist(w http.ResponseWriter, r *http.Request, a *aut
 	if err := fe.Err(); err != nil {
 		return err
 	}
-	return answer(w, http.StatusOK)(s.Checklist(r.Context(), a, id, eid))
+	return httpx.Respond(w, http.StatusOK)(s.Checklist(r.Context(), a, id, eid))
 }
 
 func (s *Service) handleEnterprises(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
@@ -229,7 +211,7 @@ func (s *Service) handleCreateEnterprise(w http.ResponseWriter, r *http.Request,
 		return err
 	}
 	e, created, err := s.CreateEnterprise(r.Context(), a, in)
-	return answer(w, createdStatus(created))(e, err)
+	return httpx.Respond(w, httpx.CreatedStatus(created))(e, err)
 }
 
 func (s *Service) handleInspections(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
@@ -282,7 +264,7 @@ func (s *Service) handleHazards(w http.ResponseWriter, r *http.Request, a *auth.
 
 func (s *Service) handlePhoto(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
 	return httpx.File(w, r, s.Attachments.Store.MaxBytes(), nil, func(name string, part io.Reader) error {
-		return answer(w, http.StatusCreated)(s.UploadPhoto(r.Context(), a, name, part))
+		return httpx.Respond(w, http.StatusCreated)(s.UploadPhoto(r.Context(), a, name, part))
 	})
 }
 

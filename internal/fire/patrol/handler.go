@@ -31,13 +31,13 @@ func (s *Service) Routes(rt *httpx.Router) {
 	list := httpx.Query("from", "to", "town_id", "village_id", "page", "page_size")
 	rt.Handle("GET", "/api/v1/fire/home", tag, "防火首页：今日巡查、广播、红灯村、火情、检查", func(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
 		h, err := s.Home(r.Context(), a)
-		return answer(w, h, err)
+		return httpx.Respond(w, http.StatusOK)(h, err)
 	})
 	rt.Handle("GET", "/api/v1/fire/broadcasts", tag, "村村响广播记录", s.handleBroadcasts, list)
 	rt.Handle("POST", "/api/v1/fire/broadcasts", tag, "记录村村响广播（client_key 幂等）", idempotent(s.CreateBroadcast))
 	rt.Handle("GET", "/api/v1/fire/squads", tag, "巡查小分队", func(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
 		items, err := s.ListSquads(r.Context(), a)
-		return answer(w, items, err)
+		return httpx.Respond(w, http.StatusOK)(items, err)
 	})
 	rt.Handle("POST", "/api/v1/fire/squads", tag, "新建巡查小分队", func(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
 		var in SquadInput
@@ -45,14 +45,14 @@ func (s *Service) Routes(rt *httpx.Router) {
 			return err
 		}
 		sq, err := s.SaveSquad(r.Context(), a, 0, in)
-		return created(w, sq, err)
+		return httpx.Respond(w, http.StatusCreated)(sq, err)
 	})
 	rt.Handle("PUT", "/api/v1/fire/squads/{id}", tag, "修改巡查小分队", withID(s.SaveSquad))
 	rt.Handle("GET", "/api/v1/fire/patrols", tag, "巡查记录", s.handlePatrols, list, httpx.Query("squad_id", "post_id", "open", "mine"))
 	rt.Handle("POST", "/api/v1/fire/patrols", tag, "开始巡查（client_key 幂等）", idempotent(s.CreatePatrol))
 	rt.Handle("GET", "/api/v1/fire/patrols/{id}", tag, "巡查详情（id 或 client_key）：轨迹、发现、照片", func(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
 		p, err := s.PatrolByRef(r.Context(), a, r.PathValue("id"))
-		return answer(w, p, err)
+		return httpx.Respond(w, http.StatusOK)(p, err)
 	})
 	rt.Handle("POST", "/api/v1/fire/patrols/{id}/points", tag, "上传一批轨迹点（client_key 幂等）", byRef(s.AddPoints))
 	rt.Handle("POST", "/api/v1/fire/patrols/{id}/findings", tag, "记录巡查发现（client_key 幂等）", byRef(s.AddFinding))
@@ -62,23 +62,23 @@ func (s *Service) Routes(rt *httpx.Router) {
 			return err
 		}
 		p, err := s.EndPatrol(r.Context(), a, r.PathValue("id"), in)
-		return answer(w, p, err)
+		return httpx.Respond(w, http.StatusOK)(p, err)
 	})
 	rt.Handle("POST", "/api/v1/fire/patrols/{id}/gpx", tag, "导入 GPX 轨迹（替换轨迹）", func(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
 		return withFile(w, r, MaxGPXBytes, func(_ string, f io.Reader) error {
 			p, err := s.ImportGPX(r.Context(), a, r.PathValue("id"), f)
-			return answer(w, p, err)
+			return httpx.Respond(w, http.StatusOK)(p, err)
 		})
 	}, httpx.Multipart)
 	rt.Handle("POST", "/api/v1/fire/photos", tag, "上传巡查照片（随后在发现或结束巡查时引用 id）", func(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
 		return withFile(w, r, s.Attachments.Store.MaxBytes(), func(name string, f io.Reader) error {
 			p, err := s.UploadPhoto(r.Context(), a, name, f)
-			return created(w, p, err)
+			return httpx.Respond(w, http.StatusCreated)(p, err)
 		})
 	}, httpx.Multipart)
 	rt.Handle("GET", "/api/v1/fire/villages", tag, "重点防火村与公益岗位（亮灯）", func(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
 		items, err := s.ListVillages(r.Context(), a)
-		return answer(w, items, err)
+		return httpx.Respond(w, http.StatusOK)(items, err)
 	})
 	rt.Handle("POST", "/api/v1/fire/villages", tag, "设为重点防火村", func(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
 		var in VillageInput
@@ -86,7 +86,7 @@ func (s *Service) Routes(rt *httpx.Router) {
 			return err
 		}
 		v, err := s.SaveVillage(r.Context(), a, in)
-		return answer(w, v, err)
+		return httpx.Respond(w, http.StatusOK)(v, err)
 	})
 	rt.Handle("POST", "/api/v1/fire/posts", tag, "新建公益岗位", func(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
 		var in PostInput
@@ -94,7 +94,7 @@ func (s *Service) Routes(rt *httpx.Router) {
 			return err
 		}
 		p, err := s.SavePost(r.Context(), a, 0, in)
-		return created(w, p, err)
+		return httpx.Respond(w, http.StatusCreated)(p, err)
 	})
 	rt.Handle("PUT", "/api/v1/fire/posts/{id}", tag, "修改公益岗位", withID(s.SavePost))
 	rt.Handle("POST", "/api/v1/fire/lights", tag, "立即重新计算重点防火村亮灯", func(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
@@ -102,7 +102,7 @@ func (s *Service) Routes(rt *httpx.Router) {
 			return err
 		}
 		n, err := s.RecomputeLights(r.Context(), s.Clock.Now())
-		return answer(w, map[string]int{"red": n}, err)
+		return httpx.Respond(w, http.StatusOK)(map[string]int{"red": n}, err)
 	})
 	rt.Handle("GET", "/api/v1/fire/reports", tag, "火情", s.handleReports, list)
 	rt.Handle("POST", "/api/v1/fire/reports", tag, "登记火情", func(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
@@ -111,7 +111,7 @@ func (s *Service) Routes(rt *httpx.Router) {
 			return err
 		}
 		rep, err := s.CreateReport(r.Context(), a, in)
-		return created(w, rep, err)
+		return httpx.Respond(w, http.StatusCreated)(rep, err)
 	})
 	rt.Handle("GET", "/api/v1/fire/reports/{id}", tag, "火情详情与处置时间线", httpx.GetByID(s.GetReport))
 	rt.Handle("PUT", "/api/v1/fire/reports/{id}", tag, "修改火情", withID(s.UpdateReport))
@@ -123,25 +123,9 @@ func (s *Service) Routes(rt *httpx.Router) {
 			return err
 		}
 		c, err := s.CreateCheck(r.Context(), a, in)
-		return created(w, c, err)
+		return httpx.Respond(w, http.StatusCreated)(c, err)
 	})
 	rt.Handle("POST", "/api/v1/fire/checks/{id}/fixed", tag, "检查问题整改完成", withID(s.FixCheck))
-}
-
-func answer(w http.ResponseWriter, v any, err error) error {
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, v)
-	return nil
-}
-
-func created(w http.ResponseWriter, v any, err error) error {
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusCreated, v)
-	return nil
 }
 
 // idempotent answers 201 for a new record and 200 for one the phone had sent before.
@@ -152,10 +136,7 @@ func idempotent[In, Out any](create func(context.Context, *auth.Actor, In) (Out,
 			return err
 		}
 		v, isNew, err := create(r.Context(), a, in)
-		if err != nil || !isNew {
-			return answer(w, v, err)
-		}
-		return created(w, v, nil)
+		return httpx.Respond(w, httpx.CreatedStatus(isNew))(v, err)
 	}
 }
 
@@ -178,7 +159,7 @@ func withID[In, Out any](do func(context.Context, *auth.Actor, int64, In) (Out, 
 			return err
 		}
 		v, err := do(r.Context(), a, id, in)
-		return answer(w, v, err)
+		return httpx.Respond(w, http.StatusOK)(v, err)
 	}
 }
 

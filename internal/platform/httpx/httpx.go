@@ -210,3 +210,24 @@ func Attachment(w http.ResponseWriter, contentType, disposition string) {
 	w.Header().Set("Content-Disposition", disposition)
 	w.Header().Set("Cache-Control", "no-store")
 }
+
+// Respond writes v as JSON with status unless err, which it returns for the
+// router to answer: `return httpx.Respond(w, http.StatusOK)(s.Get(ctx, a, id))`.
+func Respond(w http.ResponseWriter, status int) func(v any, err error) error {
+	return func(v any, err error) error {
+		if err != nil {
+			return err
+		}
+		JSON(w, status, v)
+		return nil
+	}
+}
+
+// CreatedStatus is 201 for a record just created and 200 for one a phone's
+// resend found stored (the client_key of docs/offline.md).
+func CreatedStatus(created bool) int {
+	if created {
+		return http.StatusCreated
+	}
+	return http.StatusOK
+}
