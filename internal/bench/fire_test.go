@@ -8,14 +8,11 @@ import (
 	"image"
 	"image/color"
 	"image/png"
-	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"strconv"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -270,66 +267,29 @@ func (s *fireScale) receipts(b *testing.B, base string, phones []*phone, pace ti
 		return
 	}
 	before, _ := count()
-	var created, errors atomic.Int64
-	var firstErr atomic.Value
-	durs := make([][]time.Duration, len(phones))
-	start := time.Now()
-	deadline := start.Add(benchSeconds())
-	var wg sync.WaitGroup
-	for i, p := range phones {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			next := start.Add(time.Duration(i) * pace / time.Duration(len(phones))) // spread the phones over the second
-			for len(p.pending) > 0 {
-				if pace > 0 {
-					time.Sleep(time.Until(next))
-					next = next.Add(pace)
-				}
-				if time.Now().After(deadline) {
-					return
-				}
-				h := p.pending[0]
-				p.pending = p.pending[1:]
-				body, _ := json.Marshal(map[string]any{"household_id": h, "method": "signature", "file_ids": []int64{s.file},
-					"client_key": fmt.Sprintf("bench-%d-%d", s.open, h)})
-				req, _ := http.NewRequest("POST", url, bytes.NewReader(body))
-				req.Header.Set("Content-Type", "application/json")
-				req.Header.Set("X-CSRF-Token", p.csrf)
-				req.AddCookie(p.cookie)
-				t0 := time.Now()
-				res, err := c.Do(req)
-				if err == nil {
-					out, _ := io.ReadAll(res.Body)
-					res.Body.Close()
-					if res.StatusCode != http.StatusCreated {
-						err = fmt.Errorf("%d %s", res.StatusCode, out)
-					}
-				}
-				durs[i] = append(durs[i], time.Since(t0))
-				if err != nil {
-					errors.Add(1)
-					firstErr.CompareAndSwap(nil, err.Error())
-					continue
-				}
-				created.Add(1)
-			}
-		}()
-	}
-	wg.Wait()
-	elapsed := time.Since(start)
-	if n := errors.Load(); n > 0 {
-		b.Fatalf("%d errors, the first: %v", n, firstErr.Load())
+	run := drivePhones(len(phones), pace, benchSeconds(), func(i int) *http.Request {
+		p := phones[i]
+		if len(p.pending) == 0 {
+			return nil
+		}
+		h := p.pending[0]
+		p.pending = p.pending[1:]
+		body, _ := json.Marshal(map[string]any{"household_id": h, "method": "signature", "file_ids": []int64{s.file},
+			"client_key": fmt.Sprintf("bench-%d-%d", s.open, h)})
+		req, _ := http.NewRequest("POST", url, bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-CSRF-Token", p.csrf)
+		req.AddCookie(p.cookie)
+		return req
+	}, c)
+	if run.failed > 0 {
+		b.Fatalf("%d errors, the first: %v", run.failed, run.firstErr)
 	}
 	after, counted := count()
-	if int64(after-before) != created.Load() || counted != after {
-		b.Fatalf("%d receipts answered 201, %d stored, counters say %d", created.Load(), after-before, counted-before)
+	if int64(after-before) != run.created || counted != after {
+		b.Fatalf("%d receipts answered 201, %d stored, counters say %d", run.created, after-before, counted-before)
 	}
-	var all []time.Duration
-	for _, d := range durs {
-		all = append(all, d...)
-	}
-	b.ReportMetric(float64(created.Load())/elapsed.Seconds(), "receipts/s")
-	b.ReportMetric(float64(created.Load()), "receipts")
-	reportPercentiles(b, all)
+	b.ReportMetric(float64(run.created)/run.elapsed.Seconds(), "receipts/s")
+	b.ReportMetric(float64(run.created), "receipts")
+	reportPercentiles(b, run.durs)
 }

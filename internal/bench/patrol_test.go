@@ -167,10 +167,10 @@ type phoneRun struct {
 	elapsed         time.Duration
 }
 
-// drivePhones runs n phones for d: each sends the request next(i) makes,
-// paced (one every pace, the phones spread over it) or back to back (pace
-// 0), and counts 201 answers, failures and latencies. Other concurrent
-// phone benchmarks (receipts) can use it too.
+// drivePhones runs n phones for d: each sends the request next(i) makes
+// (nil: that phone has nothing left to send), paced (one every pace, the
+// phones spread over it) or back to back (pace 0), and counts 201 answers,
+// failures and latencies. The receipts benchmark uses it too.
 func drivePhones(n int, pace, d time.Duration, next func(i int) *http.Request, c *http.Client) phoneRun {
 	var created, failed atomic.Int64
 	var firstErr atomic.Value
@@ -192,6 +192,9 @@ func drivePhones(n int, pace, d time.Duration, next func(i int) *http.Request, c
 					return
 				}
 				req := next(i)
+				if req == nil {
+					return
+				}
 				t0 := time.Now()
 				res, err := c.Do(req)
 				if err == nil {
