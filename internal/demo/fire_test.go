@@ -10,6 +10,7 @@ import (
 	"diaodu/internal/platform/audit"
 	"diaodu/internal/platform/auth"
 	"diaodu/internal/platform/db"
+	"diaodu/internal/registry"
 	"diaodu/internal/testutil"
 )
 
@@ -45,6 +46,9 @@ func TestFireDemo(t *testing.T) {
 				rows.Close()
 				if _, err := w.CopyFrom(ctx, "households", []string{"village_id", "village_path", "town_id", "code", "head_name", "dup_key",
 					"created_at", "updated_at"}, hs); err != nil {
+					return err
+				}
+				if err := registry.RecountHouseholds(ctx, w); err != nil {
 					return err
 				}
 				return w.Record(audit.Entry{Action: "t", ObjectType: "t", Summary: "t"})

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"sync"
-	"time"
 
 	"diaodu/internal/platform/auth"
 	"diaodu/internal/platform/calendar"
@@ -47,63 +45,12 @@ func (s *Service) target(ctx context.Context) int {
 	return st.CoverageTarget
 }
 
-// villageCount is a village's active households, as the cache keeps them.
-type villageCount struct{ n int }
-
-// householdCounts is one grouped scan of the (active, village_id) index,
-// kept for countsFresh: counting 300,000 index entries costs tens of
-// milliseconds on SQLite, which every coverage view would pay, while the
-// households change by imports and edits a few times a day. Coverage may
-// lag a household import by countsFresh.
-type householdCounts struct {
-	mu sync.Mutex
-	at time.Time
-	by map[int64]villageCount
-}
-
-const countsFresh = 15 * time.Second
-
-func (s *Service) householdCounts(ctx context.Context) (map[int64]villageCount, error) {
-	c := &s.counts
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.by != nil && time.Since(c.at) < countsFresh {
-		return c.by, nil
-	}
-	rows, err := s.DB.Read.QueryContext(ctx, `SELECT village_id, COUNT(*) FROM households WHERE active = TRUE GROUP BY village_id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	by := map[int64]villageCount{}
-	for rows.Next() {
-		var v int64
-		var vc villageCount
-		if err := rows.Scan(&v, &vc.n); err != nil {
-			return nil, err
-		}
-		by[v] = vc
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	c.by, c.at = by, time.Now()
-	return by, nil
-}
-
-// ForgetCounts drops the cached household counts (after an import, and in tests).
-func (s *Service) ForgetCounts() {
-	s.counts.mu.Lock()
-	s.counts.by = nil
-	s.counts.mu.Unlock()
-}
-
-// coverage joins the cached household counts per village with the reached
-// counters kept by deliveries, limited to the actor's scope and the
-// letter's towns.
+// coverage joins the registry's household counters per village (kept in
+// the transaction of every household write) with the reached counters kept
+// by deliveries, limited to the actor's scope and the letter's towns.
 func (s *Service) coverage(ctx context.Context, a *auth.Actor, l *Letter) (*Coverage, error) {
 	c := &Coverage{LetterID: l.ID, Title: l.Title, Target: s.target(ctx), Towns: []Count{}, Villages: []Count{}, Uncovered: []Count{}}
-	households, err := s.householdCounts(ctx)
+	households, err := s.Registry.HouseholdCounts(ctx, s.DB.Read)
 	if err != nil {
 		return nil, err
 	}
@@ -139,7 +86,7 @@ func (s *Service) coverage(ctx context.Context, a *auth.Actor, l *Letter) (*Cove
 		if err := urows.Scan(&v.ID, &v.Name, &path, &v.TownID, &townName); err != nil {
 			return nil, err
 		}
-		v.Households = households[v.ID].n
+		v.Households = households[v.ID]
 		if v.Households == 0 || !a.InScope(path) || !letterCovers(l, v.TownID) {
 			continue
 		}

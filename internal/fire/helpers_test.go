@@ -15,6 +15,7 @@ import (
 	"diaodu/internal/platform/auth"
 	"diaodu/internal/platform/db"
 	"diaodu/internal/platform/errs"
+	"diaodu/internal/registry"
 	"diaodu/internal/testutil"
 )
 
@@ -53,6 +54,10 @@ func (e *env) addHousehold(t testing.TB, village, town string, i int, active boo
 		people, active, dup_key, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id`,
 		u.ID, u.Path, e.f.Units[town].ID, fmt.Sprintf("%s-%04d", village, i), name, fmt.Sprintf("%d组%d号", i%3+1, i), 3, active,
 		name+"|"+fmt.Sprint(i), testutil.Start).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	// Straight into the table: the registry's counters are recounted as after a bulk load.
+	if err := registry.RecountHouseholds(e.ctx, e.f.App.DB.W); err != nil {
 		t.Fatal(err)
 	}
 	return id

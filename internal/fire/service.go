@@ -31,7 +31,6 @@ type Service struct {
 	Registry    *registry.Service
 
 	settings settings.Cached[Settings]
-	counts   householdCounts
 }
 
 // New wires the service.
