@@ -77,6 +77,19 @@ func reportPercentiles(b *testing.B, durs []time.Duration) {
 	b.ReportMetric(p(0.99), "p99-ms")
 }
 
+// timeGets is a page benchmark: GET the paths in turn as cookie's user
+// for as long as the benchmark runs, and report the percentiles.
+func timeGets(b *testing.B, h http.Handler, cookie *http.Cookie, paths ...string) {
+	g := &supervisionScale{}
+	durs := make([]time.Duration, 0, 1024)
+	i := 0
+	for b.Loop() {
+		durs = append(durs, g.get(b, h, cookie, paths[i%len(paths)]))
+		i++
+	}
+	reportPercentiles(b, durs)
+}
+
 func eachDriver(b *testing.B, fn func(b *testing.B, dialect db.Dialect)) {
 	for _, d := range testutil.Drivers(b) {
 		b.Run(string(d), func(b *testing.B) { fn(b, d) })

@@ -161,15 +161,7 @@ func (s *projectScale) load(ctx context.Context, today calendar.Date) error {
 }
 
 func (s *projectScale) bench(b *testing.B, paths ...string) {
-	h := s.app.Handler()
-	g := &supervisionScale{}
-	durs := make([]time.Duration, 0, 1024)
-	i := 0
-	for b.Loop() {
-		durs = append(durs, g.get(b, h, s.cookie, paths[i%len(paths)]))
-		i++
-	}
-	reportPercentiles(b, durs)
+	timeGets(b, s.app.Handler(), s.cookie, paths...)
 }
 
 // BenchmarkProjectLedger is the ledger page (20 rows and the total) over

@@ -1,9 +1,7 @@
 package demo_test
 
 import (
-	"context"
 	"testing"
-	"time"
 
 	"diaodu/internal/demo"
 	"diaodu/internal/platform/db"
@@ -14,16 +12,7 @@ import (
 
 func TestHouseholdsDemo(t *testing.T) {
 	testutil.EachDB(t, func(t *testing.T, d *db.DB) {
-		a := testutil.WireOnly(t, d)
-		ctx := context.Background()
-		if _, err := demo.Build(ctx, a.Audit, 1); err != nil {
-			t.Fatal(err)
-		}
-		start := time.Now()
-		if err := demo.Households(ctx, a); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("%d households in %v", demo.DemoHouseholds, time.Since(start))
+		a, ctx := seeded(t, d, "households", demo.Households)
 		counts, err := a.Registry.HouseholdCounts(ctx, d.R)
 		if err != nil {
 			t.Fatal(err)

@@ -1,9 +1,7 @@
 package demo_test
 
 import (
-	"context"
 	"testing"
-	"time"
 
 	"diaodu/internal/demo"
 	"diaodu/internal/invest"
@@ -14,19 +12,7 @@ import (
 
 func TestInvestDemo(t *testing.T) {
 	testutil.EachDB(t, func(t *testing.T, d *db.DB) {
-		a := testutil.WireOnly(t, d)
-		ctx := context.Background()
-		if _, err := demo.Build(ctx, a.Audit, 1); err != nil {
-			t.Fatal(err)
-		}
-		if err := demo.Registry(ctx, a); err != nil {
-			t.Fatal(err)
-		}
-		start := time.Now()
-		if err := demo.Invest(ctx, a); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("invest demo: %v", time.Since(start))
+		a, ctx := seeded(t, d, "invest", demo.Registry, demo.Invest)
 		sys := auth.System("t")
 		f, err := a.Invest.Funnel(ctx, sys, invest.FunnelFilter{})
 		if err != nil {

@@ -1,9 +1,7 @@
 package demo_test
 
 import (
-	"context"
 	"testing"
-	"time"
 
 	"diaodu/internal/demo"
 	"diaodu/internal/platform/auth"
@@ -13,16 +11,7 @@ import (
 
 func TestPatrolDemo(t *testing.T) {
 	testutil.EachDB(t, func(t *testing.T, d *db.DB) {
-		a := testutil.WireOnly(t, d)
-		ctx := context.Background()
-		if _, err := demo.Build(ctx, a.Audit, 1); err != nil {
-			t.Fatal(err)
-		}
-		start := time.Now()
-		if err := demo.Patrol(ctx, a); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("patrol demo: %v", time.Since(start))
+		a, ctx := seeded(t, d, "patrol", demo.Patrol)
 		count := func(q string) int {
 			var n int
 			if err := d.R.QueryRowContext(ctx, q).Scan(&n); err != nil {

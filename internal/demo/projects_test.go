@@ -1,9 +1,7 @@
 package demo_test
 
 import (
-	"context"
 	"testing"
-	"time"
 
 	"diaodu/internal/demo"
 	"diaodu/internal/platform/db"
@@ -15,19 +13,7 @@ import (
 // 青石镇 project the browser test turns green.
 func TestProjectsDemo(t *testing.T) {
 	testutil.EachDB(t, func(t *testing.T, d *db.DB) {
-		a := testutil.WireOnly(t, d)
-		ctx := context.Background()
-		if _, err := demo.Build(ctx, a.Audit, 1); err != nil {
-			t.Fatal(err)
-		}
-		if err := demo.Registry(ctx, a); err != nil {
-			t.Fatal(err)
-		}
-		start := time.Now()
-		if err := demo.Projects(ctx, a); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("projects demo: %v", time.Since(start))
+		a, _ := seeded(t, d, "projects", demo.Registry, demo.Projects)
 		f := &testutil.Fixture{App: a}
 		if n := f.Count(t, `SELECT COUNT(*) FROM projects`); n < 55 || n > 65 {
 			t.Errorf("%d projects", n)

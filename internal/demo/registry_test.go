@@ -1,7 +1,6 @@
 package demo_test
 
 import (
-	"context"
 	"testing"
 
 	"diaodu/internal/demo"
@@ -14,14 +13,7 @@ import (
 
 func TestRegistryDemo(t *testing.T) {
 	testutil.EachDB(t, func(t *testing.T, d *db.DB) {
-		a := testutil.WireOnly(t, d)
-		ctx := context.Background()
-		if _, err := demo.Build(ctx, a.Audit, 1); err != nil {
-			t.Fatal(err)
-		}
-		if err := demo.Registry(ctx, a); err != nil {
-			t.Fatal(err)
-		}
+		a, ctx := seeded(t, d, "registry", demo.Registry)
 		chains, _ := a.Registry.Chains(ctx)
 		if len(chains) != 5 || chains[0].Name != "新能源电池" {
 			t.Fatalf("chains: %+v", chains)

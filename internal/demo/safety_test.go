@@ -1,7 +1,6 @@
 package demo_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -15,19 +14,7 @@ import (
 
 func TestSafetyDemo(t *testing.T) {
 	testutil.EachDB(t, func(t *testing.T, d *db.DB) {
-		a := testutil.WireOnly(t, d)
-		ctx := context.Background()
-		if _, err := demo.Build(ctx, a.Audit, 1); err != nil {
-			t.Fatal(err)
-		}
-		if err := demo.Registry(ctx, a); err != nil {
-			t.Fatal(err)
-		}
-		start := time.Now()
-		if err := demo.Safety(ctx, a); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("safety demo: %v", time.Since(start))
+		a, ctx := seeded(t, d, "safety", demo.Registry, demo.Safety)
 		count := func(q string) int {
 			var n int
 			if err := a.DB.R.QueryRowContext(ctx, q).Scan(&n); err != nil {

@@ -101,18 +101,10 @@ func (s *Service) PutSettings(ctx context.Context, a *auth.Actor, in Settings) (
 	if err := in.validate(); err != nil {
 		return Settings{}, err
 	}
-	err := s.Audit.Write(ctx, a, func(w *audit.W) error {
-		before, err := s.settings.Replace(ctx, w, in, w.Now())
-		if err != nil {
-			return err
-		}
-		return w.Record(audit.Entry{Action: "fire.settings", ObjectType: "settings", ObjectID: settingsKey,
-			Summary: "修改森林防火预警要求", Before: before, After: in})
-	})
+	err := s.settings.Save(ctx, s.Audit, a, in, "fire.settings", "修改森林防火预警要求")
 	if err != nil {
 		return Settings{}, err
 	}
-	s.settings.Keep(in)
 	return in, nil
 }
 
@@ -127,13 +119,7 @@ func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
 func idStr(id int64) string { return strconv.FormatInt(id, 10) }
 
 // inList returns "$n, …" for ids appended to args.
-func inList(args *db.Args, ids []int64) string {
-	ps := make([]string, len(ids))
-	for i, id := range ids {
-		ps[i] = args.Add(id)
-	}
-	return strings.Join(ps, ", ")
-}
+func inList(args *db.Args, ids []int64) string { return args.In(ids) }
 
 // uniqueIDs drops zeros and repeats, keeping the order.
 func uniqueIDs(ids []int64) []int64 {

@@ -18,12 +18,12 @@ var leadQuery = []string{"page", "page_size", "sort", "q", "stage", "chain_id", 
 // Routes registers the module's endpoints.
 func (s *Service) Routes(rt *httpx.Router) {
 	const tl, tt = "invest-leads", "invest"
-	rt.Handle("GET", "/api/v1/invest/leads", tl, "招商线索列表", s.handleList, httpx.Query(leadQuery...))
+	rt.Handle("GET", "/api/v1/invest/leads", tl, "招商线索列表", httpx.ListOf(leadFilter, s.List), httpx.Query(leadQuery...))
 	rt.Handle("GET", "/api/v1/invest/leads/export", tl, "导出招商线索", s.handleExport, httpx.Query(leadQuery...),
 		httpx.Produces(xlsx.ContentType))
-	rt.Handle("POST", "/api/v1/invest/leads", tl, "录入招商线索", s.handleCreate)
+	rt.Handle("POST", "/api/v1/invest/leads", tl, "录入招商线索", httpx.Create(s.Create))
 	rt.Handle("GET", "/api/v1/invest/leads/{id}", tl, "招商线索详情", httpx.GetByID(s.Detail))
-	rt.Handle("PATCH", "/api/v1/invest/leads/{id}", tl, "修改招商线索", s.handleUpdate)
+	rt.Handle("PATCH", "/api/v1/invest/leads/{id}", tl, "修改招商线索", httpx.UpdateByID(s.Update))
 	rt.Handle("GET", "/api/v1/invest/leads/{id}/phone", tl, "查看联系人完整电话（记入审计）", s.handlePhone)
 	rt.Handle("POST", "/api/v1/invest/leads/{id}/moves", tl, "推进或回退阶段（回退须说明原因）", httpx.CreateByID(s.Move))
 	rt.Handle("POST", "/api/v1/invest/leads/{id}/notes", tl, "记录跟进情况", httpx.CreateByID(s.note))
@@ -36,53 +36,15 @@ func (s *Service) Routes(rt *httpx.Router) {
 	rt.Handle("GET", "/api/v1/invest/targets/export", tt, "导出目标任务分解表", s.handleTargetsExport, httpx.Query("year", "month"),
 		httpx.Produces(xlsx.ContentType))
 	rt.Handle("GET", "/api/v1/invest/target-items", tt, "年度目标（逐项）", s.handleTargetItems, httpx.Query("year"))
-	rt.Handle("PUT", "/api/v1/invest/target-items", tt, "下达或修改年度目标及按月分解", s.handlePutTarget)
+	rt.Handle("PUT", "/api/v1/invest/target-items", tt, "下达或修改年度目标及按月分解", httpx.Put(s.PutTarget))
 	rt.Handle("GET", "/api/v1/invest/funds", tt, "到位资金（按月）", s.handleFunds, httpx.Query("year"))
-	rt.Handle("PUT", "/api/v1/invest/funds", tt, "填报到位资金", s.handlePutFunds)
-	rt.Handle("GET", "/api/v1/invest/chains", tt, "产业链（选择用）", func(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-		v, err := s.Chains(r.Context(), a)
-		return reply(w, v, err)
-	})
-	rt.Handle("GET", "/api/v1/invest/teams", tt, "招商专班与乡镇（选择用）", func(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-		v, err := s.Teams(r.Context(), a)
-		return reply(w, v, err)
-	})
-	rt.Handle("GET", "/api/v1/invest/towns", tt, "落地乡镇（选择用）", func(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-		v, err := s.Towns(r.Context(), a)
-		return reply(w, v, err)
-	})
-	rt.Handle("GET", "/api/v1/invest/settings", tt, "招商引资设置", func(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-		v, err := s.GetSettings(r.Context(), a)
-		return reply(w, v, err)
-	})
-	rt.Handle("PUT", "/api/v1/invest/settings", tt, "修改招商引资设置", s.handlePutSettings)
-	rt.Handle("POST", "/api/v1/invest/lights", tt, "立即重新计算线索亮灯", func(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-		n, err := s.Recompute(r.Context(), a)
-		if err != nil {
-			return err
-		}
-		httpx.JSON(w, http.StatusOK, map[string]int{"changed": n})
-		return nil
-	})
-}
-
-// reply writes v as 200 JSON unless err.
-func reply(w http.ResponseWriter, v any, err error) error {
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, v)
-	return nil
-}
-
-func csv(v string) []string {
-	var out []string
-	for _, p := range strings.Split(v, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
+	rt.Handle("PUT", "/api/v1/invest/funds", tt, "填报到位资金", httpx.Put(s.PutFunds))
+	rt.Handle("GET", "/api/v1/invest/chains", tt, "产业链（选择用）", httpx.Get(s.Chains))
+	rt.Handle("GET", "/api/v1/invest/teams", tt, "招商专班与乡镇（选择用）", httpx.Get(s.Teams))
+	rt.Handle("GET", "/api/v1/invest/towns", tt, "落地乡镇（选择用）", httpx.Get(s.Towns))
+	rt.Handle("GET", "/api/v1/invest/settings", tt, "招商引资设置", httpx.Get(s.GetSettings))
+	rt.Handle("PUT", "/api/v1/invest/settings", tt, "修改招商引资设置", httpx.UpdateOnto(s.settingsToEdit, s.PutSettings))
+	rt.Handle("POST", "/api/v1/invest/lights", tt, "立即重新计算线索亮灯", httpx.Changed(s.Recompute))
 }
 
 func leadFilter(r *http.Request) (Filter, httpx.Page, error) {
@@ -90,50 +52,10 @@ func leadFilter(r *http.Request) (Filter, httpx.Page, error) {
 	if err != nil {
 		return Filter{}, p, err
 	}
-	q := r.URL.Query()
 	f := errs.Fields{}
-	lf := Filter{Stages: csv(q.Get("stage")), ChainID: httpx.Int64Param(r, "chain_id", f), TeamID: httpx.Int64Param(r, "team_id", f),
-		Lights: csv(q.Get("light")), Qualities: csv(q.Get("quality")), Q: p.Q, Sort: p.Sort}
+	lf := Filter{Stages: httpx.ListParam(r, "stage"), ChainID: httpx.Int64Param(r, "chain_id", f), TeamID: httpx.Int64Param(r, "team_id", f),
+		Lights: httpx.ListParam(r, "light"), Qualities: httpx.ListParam(r, "quality"), Q: p.Q, Sort: p.Sort}
 	return lf, p, f.Err()
-}
-
-func (s *Service) handleList(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	f, p, err := leadFilter(r)
-	if err != nil {
-		return err
-	}
-	items, total, err := s.List(r.Context(), a, f, p)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, httpx.List[Lead]{Items: items, Total: total})
-	return nil
-}
-
-func (s *Service) handleCreate(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	var in LeadInput
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	d, err := s.Create(r.Context(), a, in)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusCreated, d)
-	return nil
-}
-
-func (s *Service) handleUpdate(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	id, err := httpx.PathID(r)
-	if err != nil {
-		return err
-	}
-	var in LeadInput
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	v, err := s.Update(r.Context(), a, id, in)
-	return reply(w, v, err)
 }
 
 func (s *Service) handlePhone(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
@@ -164,24 +86,11 @@ func (s *Service) handleSchedule(w http.ResponseWriter, r *http.Request, a *auth
 		return err
 	}
 	f := errs.Fields{}
-	start := dateParam(r, "target_start_on", f)
+	start := calendar.DateParam(r, "target_start_on", f)
 	if err := f.Err(); err != nil {
 		return err
 	}
-	v, err := s.PreviewSchedule(r.Context(), a, id, start)
-	return reply(w, v, err)
-}
-
-func dateParam(r *http.Request, name string, f errs.Fields) calendar.Date {
-	v := r.URL.Query().Get(name)
-	if v == "" {
-		return calendar.Date{}
-	}
-	d, err := calendar.ParseDate(v)
-	if err != nil {
-		f.Add(name, "日期格式应为 YYYY-MM-DD", "must be YYYY-MM-DD")
-	}
-	return d
+	return httpx.Respond(w, http.StatusOK)(s.PreviewSchedule(r.Context(), a, id, start))
 }
 
 func (s *Service) handleFunnel(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
@@ -190,8 +99,7 @@ func (s *Service) handleFunnel(w http.ResponseWriter, r *http.Request, a *auth.A
 	if err := f.Err(); err != nil {
 		return err
 	}
-	v, err := s.Funnel(r.Context(), a, ff)
-	return reply(w, v, err)
+	return httpx.Respond(w, http.StatusOK)(s.Funnel(r.Context(), a, ff))
 }
 
 // yearMonth reads year (default this year) and month (default 0: now).
@@ -210,8 +118,7 @@ func (s *Service) handleTargets(w http.ResponseWriter, r *http.Request, a *auth.
 	if err != nil {
 		return err
 	}
-	v, err := s.TargetTable(r.Context(), a, y, m)
-	return reply(w, v, err)
+	return httpx.Respond(w, http.StatusOK)(s.TargetTable(r.Context(), a, y, m))
 }
 
 func (s *Service) handleTargetItems(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
@@ -219,17 +126,7 @@ func (s *Service) handleTargetItems(w http.ResponseWriter, r *http.Request, a *a
 	if err != nil {
 		return err
 	}
-	v, err := s.Targets(r.Context(), a, y)
-	return reply(w, v, err)
-}
-
-func (s *Service) handlePutTarget(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	var in TargetInput
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	v, err := s.PutTarget(r.Context(), a, in)
-	return reply(w, v, err)
+	return httpx.Respond(w, http.StatusOK)(s.Targets(r.Context(), a, y))
 }
 
 func (s *Service) handleFunds(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
@@ -237,31 +134,18 @@ func (s *Service) handleFunds(w http.ResponseWriter, r *http.Request, a *auth.Ac
 	if err != nil {
 		return err
 	}
-	v, err := s.FundsOf(r.Context(), a, y)
-	return reply(w, v, err)
+	return httpx.Respond(w, http.StatusOK)(s.FundsOf(r.Context(), a, y))
 }
 
-func (s *Service) handlePutFunds(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	var in FundsInput
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	v, err := s.PutFunds(r.Context(), a, in)
-	return reply(w, v, err)
-}
-
-func (s *Service) handlePutSettings(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	cur, err := s.GetSettings(r.Context(), a)
+// settingsToEdit is the current settings with a map of their own: the
+// body is decoded onto them, and the cached value's map must not change.
+func (s *Service) settingsToEdit(ctx context.Context, a *auth.Actor) (Settings, error) {
+	cur, err := s.GetSettings(ctx, a)
 	if err != nil {
-		return err
+		return cur, err
 	}
-	in := cur
-	in.IdleDays = cloneDays(cur.IdleDays)
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	v, err := s.PutSettings(r.Context(), a, in)
-	return reply(w, v, err)
+	cur.IdleDays = cloneDays(cur.IdleDays)
+	return cur, nil
 }
 
 // leadColumnsXLSX is the layout of the exported leads ledger.

@@ -143,18 +143,10 @@ func (s *Service) PutSettings(ctx context.Context, a *auth.Actor, in Settings) (
 	if err := in.validate(); err != nil {
 		return Settings{}, err
 	}
-	err := s.Audit.Write(ctx, a, func(w *audit.W) error {
-		before, err := s.settings.Replace(ctx, w, in, w.Now())
-		if err != nil {
-			return err
-		}
-		return w.Record(audit.Entry{Action: "invest.settings", ObjectType: "settings", ObjectID: settingsKey,
-			Summary: "修改招商引资设置", Before: before, After: in})
-	})
+	err := s.settings.Save(ctx, s.Audit, a, in, "invest.settings", "修改招商引资设置")
 	if err != nil {
 		return Settings{}, err
 	}
-	s.settings.Keep(in)
 	return in, nil
 }
 

@@ -16,12 +16,12 @@ import (
 // Routes registers the organisation's endpoints.
 func (s *Service) Routes(rt *httpx.Router) {
 	const tu, tg, tus = "units", "unit-groups", "users"
-	rt.Handle("GET", "/api/v1/units", tu, "单位列表", s.handleListUnits, httpx.Query(unitQuery...))
+	rt.Handle("GET", "/api/v1/units", tu, "单位列表", httpx.ListOf(unitFilter, s.ListUnits), httpx.Query(unitQuery...))
 	rt.Handle("GET", "/api/v1/units/export", tu, "导出单位", s.handleExportUnits, httpx.Query(unitQuery...), httpx.Produces(xlsx.ContentType))
 	rt.Handle("GET", "/api/v1/units/tree", tu, "单位树", s.handleTree)
 	rt.Handle("GET", "/api/v1/units/{id}", tu, "单位详情", httpx.GetByID(s.GetUnit))
-	rt.Handle("POST", "/api/v1/units", tu, "新建单位", s.handleCreateUnit)
-	rt.Handle("PATCH", "/api/v1/units/{id}", tu, "修改、移动、停用单位", s.handleUpdateUnit)
+	rt.Handle("POST", "/api/v1/units", tu, "新建单位", httpx.Create(s.CreateUnit))
+	rt.Handle("PATCH", "/api/v1/units/{id}", tu, "修改、移动、停用单位", httpx.UpdateByID(s.UpdateUnit))
 	rt.Handle("DELETE", "/api/v1/units/{id}", tu, "删除无数据的单位", httpx.DoByID(s.DeleteUnit))
 	rt.Handle("GET", "/api/v1/units/{id}/members", tu, "专班成员", s.handleMembers)
 	rt.Handle("PUT", "/api/v1/units/{id}/members", tu, "设置专班成员", s.handleSetMembers)
@@ -32,12 +32,12 @@ func (s *Service) Routes(rt *httpx.Router) {
 	rt.Handle("PATCH", "/api/v1/unit-groups/{id}", tg, "修改考核组", s.handleSaveGroup)
 	rt.Handle("DELETE", "/api/v1/unit-groups/{id}", tg, "删除考核组", httpx.DoByID(s.DeleteGroup))
 
-	rt.Handle("GET", "/api/v1/users", tus, "用户列表", s.handleListUsers, httpx.Query(userQuery...))
+	rt.Handle("GET", "/api/v1/users", tus, "用户列表", httpx.ListOf(userFilter, s.ListUsers), httpx.Query(userQuery...))
 	rt.Handle("GET", "/api/v1/users/export", tus, "导出用户", s.handleExportUsers, httpx.Query(userQuery...), httpx.Produces(xlsx.ContentType))
 	rt.Handle("GET", "/api/v1/users/{id}", tus, "用户详情", httpx.GetByID(s.GetUser))
 	rt.Handle("GET", "/api/v1/users/{id}/phone", tus, "查看完整手机号（留痕）", s.handleUserPhone)
 	rt.Handle("POST", "/api/v1/users", tus, "新建用户", s.handleCreateUser)
-	rt.Handle("PATCH", "/api/v1/users/{id}", tus, "修改用户", s.handleUpdateUser)
+	rt.Handle("PATCH", "/api/v1/users/{id}", tus, "修改用户", httpx.UpdateByID(s.UpdateUser))
 	rt.Handle("PUT", "/api/v1/users/{id}/password", tus, "重置密码", s.handleResetPassword)
 	rt.Handle("PUT", "/api/v1/users/{id}/lock", tus, "锁定用户", httpx.DoByID(s.lockUser(true)))
 	rt.Handle("DELETE", "/api/v1/users/{id}/lock", tus, "解锁用户", httpx.DoByID(s.lockUser(false)))
@@ -58,19 +58,6 @@ func unitFilter(r *http.Request) (UnitFilter, httpx.Page, error) {
 	uf := UnitFilter{Kind: r.URL.Query().Get("kind"), ParentID: httpx.Int64Param(r, "parent_id", f),
 		Active: httpx.BoolParam(r, "active", f), Q: p.Q}
 	return uf, p, f.Err()
-}
-
-func (s *Service) handleListUnits(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	f, p, err := unitFilter(r)
-	if err != nil {
-		return err
-	}
-	items, total, err := s.ListUnits(r.Context(), a, f, p)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, httpx.List[*Unit]{Items: items, Total: total})
-	return nil
 }
 
 func (s *Service) handleExportUnits(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
@@ -107,36 +94,6 @@ func (s *Service) handleTree(w http.ResponseWriter, r *http.Request, a *auth.Act
 		return err
 	}
 	httpx.JSON(w, http.StatusOK, map[string]any{"items": items})
-	return nil
-}
-
-func (s *Service) handleCreateUnit(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	var in UnitInput
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	u, err := s.CreateUnit(r.Context(), a, in)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusCreated, u)
-	return nil
-}
-
-func (s *Service) handleUpdateUnit(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	id, err := httpx.PathID(r)
-	if err != nil {
-		return err
-	}
-	var in UnitInput
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	u, err := s.UpdateUnit(r.Context(), a, id, in)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, u)
 	return nil
 }
 
@@ -218,19 +175,6 @@ func userFilter(r *http.Request) (UserFilter, httpx.Page, error) {
 	return uf, p, f.Err()
 }
 
-func (s *Service) handleListUsers(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	f, p, err := userFilter(r)
-	if err != nil {
-		return err
-	}
-	items, total, err := s.ListUsers(r.Context(), a, f, p)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, httpx.List[*User]{Items: items, Total: total})
-	return nil
-}
-
 func (s *Service) handleExportUsers(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
 	f, p, err := userFilter(r)
 	if err != nil {
@@ -285,23 +229,6 @@ func (s *Service) handleCreateUser(w http.ResponseWriter, r *http.Request, a *au
 		return err
 	}
 	httpx.JSON(w, http.StatusCreated, map[string]any{"user": u, "password": pw})
-	return nil
-}
-
-func (s *Service) handleUpdateUser(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	id, err := httpx.PathID(r)
-	if err != nil {
-		return err
-	}
-	var in UserInput
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	u, err := s.UpdateUser(r.Context(), a, id, in)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, u)
 	return nil
 }
 

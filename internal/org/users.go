@@ -551,26 +551,11 @@ func (s *Service) recordExport(ctx context.Context, a *auth.Actor, objectType st
 }
 
 // RowsQuerier runs queries inside or outside a transaction (*sql.DB, *db.Tx, *audit.W).
-type RowsQuerier interface {
-	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
-}
+type RowsQuerier = db.RowsQuerier
 
 // UserIDsWithRole lists the active users holding role, for messages that go
 // to an office rather than a unit (the supervision office hears of
 // escalations).
 func UserIDsWithRole(ctx context.Context, q RowsQuerier, role string) ([]int64, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id FROM users WHERE active = TRUE AND (',' || roles || ',') LIKE $1 ORDER BY id`, "%,"+role+",%")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return db.IDs(ctx, q, `SELECT id FROM users WHERE active = TRUE AND (',' || roles || ',') LIKE $1 ORDER BY id`, "%,"+role+",%")
 }

@@ -44,36 +44,22 @@ func (s *Service) Routes(rt *httpx.Router) {
 	rt.Handle("GET", "/api/v1/projects", tag, "重点项目台账", s.handleList, filters)
 	rt.Handle("GET", "/api/v1/projects/export", tag, "导出重点项目台账（xlsx）", s.handleExport, filters,
 		httpx.Produces("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
-	rt.Handle("POST", "/api/v1/projects", tag, "新建重点项目", s.handleCreate)
+	rt.Handle("POST", "/api/v1/projects", tag, "新建重点项目", httpx.Create(s.Create))
 	rt.Handle("GET", "/api/v1/projects/board", tag, "挂图作战：按阶段看板", s.handleBoard, filters)
 	rt.Handle("GET", "/api/v1/projects/gantt", tag, "挂图作战：节点甘特图", s.handleGantt, filters)
 	rt.Handle("GET", "/api/v1/projects/summary", tag, "按包联领导、产业链、乡镇汇总", s.handleSummary, httpx.Query("by"), filters)
 	rt.Handle("GET", "/api/v1/projects/report-status", tag, "月报报送情况（已报/未报）", s.handleReportStatus, httpx.Query("month"), filters)
-	rt.Handle("GET", "/api/v1/projects/settings", tag, "重点项目设置", func(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-		st, err := s.GetSettings(r.Context(), a)
-		if err != nil {
-			return err
-		}
-		httpx.JSON(w, http.StatusOK, st)
-		return nil
-	})
-	rt.Handle("PUT", "/api/v1/projects/settings", tag, "修改重点项目设置", s.handlePutSettings)
-	rt.Handle("POST", "/api/v1/projects/lights", tag, "立即重新计算亮灯与时序", func(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-		n, err := s.RecomputeAll(r.Context(), a)
-		if err != nil {
-			return err
-		}
-		httpx.JSON(w, http.StatusOK, map[string]int{"changed": n})
-		return nil
-	})
+	rt.Handle("GET", "/api/v1/projects/settings", tag, "重点项目设置", httpx.Get(s.GetSettings))
+	rt.Handle("PUT", "/api/v1/projects/settings", tag, "修改重点项目设置", httpx.UpdateOnto(s.GetSettings, s.PutSettings))
+	rt.Handle("POST", "/api/v1/projects/lights", tag, "立即重新计算亮灯与时序", httpx.Changed(s.RecomputeAll))
 	rt.Handle("GET", "/api/v1/projects/{id}", tag, "重点项目详情", httpx.GetByID(s.Detail))
-	rt.Handle("PATCH", "/api/v1/projects/{id}", tag, "修改重点项目", s.handleUpdate)
+	rt.Handle("PATCH", "/api/v1/projects/{id}", tag, "修改重点项目", httpx.UpdateByID(s.Update))
 	rt.Handle("DELETE", "/api/v1/projects/{id}", tag, "删除重点项目（无月报时）", httpx.DoByID(s.Delete))
-	rt.Handle("PUT", "/api/v1/projects/{id}/milestones", tag, "保存节点计划与实际完成日期", s.handleMilestones)
+	rt.Handle("PUT", "/api/v1/projects/{id}/milestones", tag, "保存节点计划与实际完成日期", httpx.UpdateByID(s.SaveMilestones))
 	rt.Handle("POST", "/api/v1/projects/{id}/photos", tag, "上传形象进度照片（读取EXIF）", s.handlePhoto, httpx.Multipart)
 	rt.Handle("POST", "/api/v1/projects/{id}/reports", tag, "填报月报", httpx.CreateByID(s.SubmitReport))
 	rt.Handle("GET", "/api/v1/project-coordination", tag, "协调事项", s.handleCoordination, httpx.Query("status", "mine", "project_id"))
-	rt.Handle("POST", "/api/v1/project-coordination/{id}/answer", tag, "答复协调事项", s.handleAnswer)
+	rt.Handle("POST", "/api/v1/project-coordination/{id}/answer", tag, "答复协调事项", httpx.UpdateByID(s.answer))
 }
 
 // filterOf reads the ledger's filters.
@@ -169,53 +155,6 @@ func (s *Service) handleExport(w http.ResponseWriter, r *http.Request, a *auth.A
 	return xlsx.Serve(w, "重点项目台账", "重点项目台账", ledgerColumns, rows)
 }
 
-func (s *Service) handleCreate(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	var in Input
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	p, err := s.Create(r.Context(), a, in)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusCreated, p)
-	return nil
-}
-
-func (s *Service) handleUpdate(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	id, err := httpx.PathID(r)
-	if err != nil {
-		return err
-	}
-	var in Input
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	p, err := s.Update(r.Context(), a, id, in)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, p)
-	return nil
-}
-
-func (s *Service) handleMilestones(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	id, err := httpx.PathID(r)
-	if err != nil {
-		return err
-	}
-	var in []MilestoneInput
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	ms, err := s.SaveMilestones(r.Context(), a, id, in)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, ms)
-	return nil
-}
-
 func (s *Service) handlePhoto(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
 	id, err := httpx.PathID(r)
 	if err != nil {
@@ -291,22 +230,6 @@ func (s *Service) handleReportStatus(w http.ResponseWriter, r *http.Request, a *
 	return nil
 }
 
-func (s *Service) handlePutSettings(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	st, err := s.GetSettings(r.Context(), a)
-	if err != nil {
-		return err
-	}
-	if err := httpx.Decode(w, r, &st); err != nil {
-		return err
-	}
-	out, err := s.PutSettings(r.Context(), a, st)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, out)
-	return nil
-}
-
 func (s *Service) handleCoordination(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
 	fe := errs.Fields{}
 	mine := httpx.BoolParam(r, "mine", fe)
@@ -322,21 +245,11 @@ func (s *Service) handleCoordination(w http.ResponseWriter, r *http.Request, a *
 	return nil
 }
 
-func (s *Service) handleAnswer(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	id, err := httpx.PathID(r)
-	if err != nil {
-		return err
-	}
-	var in struct {
-		Answer string `json:"answer"`
-	}
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	c, err := s.AnswerCoordination(r.Context(), a, id, in.Answer)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, c)
-	return nil
+// answerInput is the body of an answer to a coordination item.
+type answerInput struct {
+	Answer string `json:"answer"`
+}
+
+func (s *Service) answer(ctx context.Context, a *auth.Actor, id int64, in answerInput) (*Coordination, error) {
+	return s.AnswerCoordination(ctx, a, id, in.Answer)
 }

@@ -1,11 +1,7 @@
 package projects_test
 
 import (
-	"bytes"
 	"context"
-	"image"
-	"image/color"
-	"image/jpeg"
 	"strconv"
 	"testing"
 	"time"
@@ -13,7 +9,6 @@ import (
 	"diaodu/internal/platform/auth"
 	"diaodu/internal/platform/calendar"
 	"diaodu/internal/platform/db"
-	"diaodu/internal/platform/errs"
 	"diaodu/internal/projects"
 	"diaodu/internal/testutil"
 )
@@ -76,34 +71,5 @@ func (e *env) count(t testing.TB, q string, args ...any) int { return e.f.Count(
 
 // head is the audit chain's length: a bad input must not move it.
 func (e *env) head(t testing.TB) int { return e.count(t, `SELECT seq FROM audit_head WHERE id = 1`) }
-
-func wantCode(t testing.TB, err error, code errs.Code, field string) {
-	t.Helper()
-	x, ok := errs.As(err)
-	if !ok || x.Code != code {
-		t.Fatalf("want %s, got %v", code, err)
-	}
-	if field != "" {
-		if _, ok := x.Fields[field]; !ok {
-			t.Fatalf("want field %q named, got %v", field, x.Fields)
-		}
-	}
-}
-
-// jpegBytes is a small JPEG without EXIF.
-func jpegBytes(t testing.TB) []byte {
-	t.Helper()
-	img := image.NewRGBA(image.Rect(0, 0, 32, 24))
-	for x := 0; x < 32; x++ {
-		for y := 0; y < 24; y++ {
-			img.Set(x, y, color.RGBA{uint8(x * 8), uint8(y * 10), 90, 255})
-		}
-	}
-	var b bytes.Buffer
-	if err := jpeg.Encode(&b, img, nil); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
-}
 
 var pdf = []byte("%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n")

@@ -54,7 +54,7 @@ func TestPermissionMatrix(t *testing.T) {
 			return err
 		}, row{OK, OK, FB, OK, OK, FB, FB, NF, NF}, row{OK, OK, FB, NF, NF, FB, FB, OK, OK}},
 		{"photo", func(e *env, a *auth.Actor, pid int64) error {
-			_, err := e.s.UploadPhoto(e.ctx, a, pid, "p.jpg", jpegBytes(nilT{}))
+			_, err := e.s.UploadPhoto(e.ctx, a, pid, "p.jpg", testutil.JPEG(nilT{}))
 			return err
 		}, row{OK, OK, FB, OK, OK, FB, FB, NF, NF}, row{OK, OK, FB, NF, NF, FB, FB, OK, OK}},
 		{"delete", func(e *env, a *auth.Actor, pid int64) error { return e.s.Delete(e.ctx, a, pid) },
@@ -84,7 +84,7 @@ func TestPermissionMatrix(t *testing.T) {
 							}
 							return
 						}
-						wantCode(t, err, errs.Code(want[i]), "")
+						testutil.WantCode(t, err, errs.Code(want[i]), "")
 						if e.head(t) != before {
 							t.Fatal("a refused action wrote")
 						}
@@ -173,7 +173,7 @@ func TestHTTP(t *testing.T) {
 		if up.Status != 422 || up.Field("file") == "" {
 			t.Fatalf("pdf photo: %d %s", up.Status, up.Body)
 		}
-		if up := qs.Upload("/api/v1/projects/"+id(pid)+"/photos", nil, "a.jpg", jpegBytes(t)); up.Status != 201 {
+		if up := qs.Upload("/api/v1/projects/"+id(pid)+"/photos", nil, "a.jpg", testutil.JPEG(t)); up.Status != 201 {
 			t.Fatalf("jpeg photo: %d %s", up.Status, up.Body)
 		}
 	})

@@ -45,11 +45,11 @@ func TestMonthlyReportTurnsLaggingProjectGreen(t *testing.T) {
 		// Photos: a PDF is refused, a JPEG is kept.
 		before := e.head(t)
 		_, err := e.s.UploadPhoto(e.ctx, e.as("qs_staff"), p.ID, "进度.pdf", pdf)
-		wantCode(t, err, errs.Validation, "file")
+		testutil.WantCode(t, err, errs.Validation, "file")
 		if e.head(t) != before || e.count(t, `SELECT COUNT(*) FROM files`) != 0 {
 			t.Fatal("a refused photo was stored")
 		}
-		ph, err := e.s.UploadPhoto(e.ctx, e.as("qs_staff"), p.ID, "现场.jpg", jpegBytes(t))
+		ph, err := e.s.UploadPhoto(e.ctx, e.as("qs_staff"), p.ID, "现场.jpg", testutil.JPEG(t))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -67,7 +67,7 @@ func TestMonthlyReportTurnsLaggingProjectGreen(t *testing.T) {
 		before = e.head(t)
 		_, err = e.s.SubmitReport(e.ctx, e.as("qs_staff"), p.ID, projects.ReportInput{Month: "2026-11", InvestMonth: ptr(int64(10)),
 			InvestCum: ptr(int64(40_000_000)), ProgressText: "x"})
-		wantCode(t, err, errs.Validation, "invest_cum")
+		testutil.WantCode(t, err, errs.Validation, "invest_cum")
 		if e.head(t) != before {
 			t.Fatal("refused report wrote")
 		}
@@ -97,16 +97,16 @@ func TestMonthlyReportTurnsLaggingProjectGreen(t *testing.T) {
 		// The liaison leader answers the coordination item; a stranger may not.
 		c := dt.Coordination[0]
 		_, err = e.s.AnswerCoordination(e.ctx, e.as("qs_staff"), c.ID, "好")
-		wantCode(t, err, errs.Forbidden, "")
+		testutil.WantCode(t, err, errs.Forbidden, "")
 		if _, err := e.s.AnswerCoordination(e.ctx, e.as("leader"), c.ID, "已协调供电公司，12月10日前完成增容"); err != nil {
 			t.Fatal(err)
 		}
 		_, err = e.s.AnswerCoordination(e.ctx, e.as("leader"), c.ID, "再答")
-		wantCode(t, err, errs.Conflict, "")
+		testutil.WantCode(t, err, errs.Conflict, "")
 		// The photo is used; another report cannot take it; the status table shows who reported.
 		_, err = e.s.SubmitReport(e.ctx, e.as("qs_staff"), p.ID, projects.ReportInput{Month: "2026-09", InvestMonth: ptr(int64(0)),
 			InvestCum: ptr(int64(0)), ProgressText: "x", PhotoIDs: []int64{ph.FileID}})
-		wantCode(t, err, errs.Validation, "photo_ids")
+		testutil.WantCode(t, err, errs.Validation, "photo_ids")
 		q := e.project(t)
 		_ = q
 		st, err := e.s.ReportStatus(e.ctx, e.as("supervisor"), "2026-11", projects.Filter{})
@@ -136,9 +136,9 @@ func TestReportOutOfScope(t *testing.T) {
 		e := newEnv(t, d)
 		p := e.project(t, func(in *projects.Input) { in.TownID, in.UnitID = ptr(e.unit("LX")), ptr(e.unit("LX")) })
 		_, err := e.s.SubmitReport(e.ctx, e.as("qs_staff"), p.ID, projects.ReportInput{Month: "2026-11", InvestMonth: ptr(int64(1)), ProgressText: "x"})
-		wantCode(t, err, errs.NotFound, "")
-		_, err = e.s.UploadPhoto(e.ctx, e.as("qs_staff"), p.ID, "a.jpg", bytes.Clone(jpegBytes(t)))
-		wantCode(t, err, errs.NotFound, "")
+		testutil.WantCode(t, err, errs.NotFound, "")
+		_, err = e.s.UploadPhoto(e.ctx, e.as("qs_staff"), p.ID, "a.jpg", bytes.Clone(testutil.JPEG(t)))
+		testutil.WantCode(t, err, errs.NotFound, "")
 	})
 }
 

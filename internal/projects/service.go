@@ -95,18 +95,10 @@ func (s *Service) PutSettings(ctx context.Context, a *auth.Actor, in Settings) (
 	if err := in.validate(); err != nil {
 		return Settings{}, err
 	}
-	err := s.Audit.Write(ctx, a, func(w *audit.W) error {
-		before, err := s.settings.Replace(ctx, w, in, w.Now())
-		if err != nil {
-			return err
-		}
-		return w.Record(audit.Entry{Action: "projects.settings", ObjectType: "settings", ObjectID: settingsKey,
-			Summary: "修改重点项目设置", Before: before, After: in})
-	})
+	err := s.settings.Save(ctx, s.Audit, a, in, "projects.settings", "修改重点项目设置")
 	if err != nil {
 		return Settings{}, err
 	}
-	s.settings.Keep(in)
 	_, err = s.RecomputeAll(ctx, auth.System("projects.settings"))
 	return in, err
 }
@@ -175,13 +167,7 @@ func dateArg(d calendar.Date) any {
 }
 
 // inList returns "$n, …" for ids appended to args.
-func inList(args *db.Args, ids []int64) string {
-	ps := make([]string, len(ids))
-	for i, id := range ids {
-		ps[i] = args.Add(id)
-	}
-	return strings.Join(ps, ", ")
-}
+func inList(args *db.Args, ids []int64) string { return args.In(ids) }
 
 // send notifies inside the caller's transaction.
 func (s *Service) send(ctx context.Context, w *audit.W, m notify.Message) error {

@@ -59,7 +59,7 @@ func TestCreateRejectsBadInput(t *testing.T) {
 					c.mod(&in)
 				}
 				_, err := e.s.Create(e.ctx, e.as(c.who), in)
-				wantCode(t, err, c.code, c.field)
+				testutil.WantCode(t, err, c.code, c.field)
 				if e.head(t) != before || e.count(t, `SELECT COUNT(*) FROM projects`) != n {
 					t.Fatal("a refused create changed something")
 				}
@@ -68,7 +68,7 @@ func TestCreateRejectsBadInput(t *testing.T) {
 		// Duplicate code.
 		p := e.project(t, func(in *projects.Input) { in.Code = ptr("XM-A1") })
 		_, err := e.s.Create(e.ctx, e.as("supervisor"), e.input(func(in *projects.Input) { in.Code = ptr("XM-A1") }))
-		wantCode(t, err, errs.Validation, "code")
+		testutil.WantCode(t, err, errs.Validation, "code")
 		// A town admin creates in its own town; a department admin for its own unit anywhere.
 		if _, err := e.s.Create(e.ctx, e.as("qs_admin"), e.input()); err != nil {
 			t.Fatalf("qs_admin in own town: %v", err)
@@ -89,7 +89,7 @@ func TestCreateRejectsBadInput(t *testing.T) {
 		// Update: bad patch changes nothing.
 		before := e.head(t)
 		_, err = e.s.Update(e.ctx, e.as("supervisor"), p.ID, projects.Input{YearPlanInvestment: ptr(int64(9e8))})
-		wantCode(t, err, errs.Validation, "year_plan_investment")
+		testutil.WantCode(t, err, errs.Validation, "year_plan_investment")
 		if e.head(t) != before {
 			t.Fatal("refused update wrote")
 		}
@@ -104,7 +104,7 @@ func TestCreateRejectsBadInput(t *testing.T) {
 		}
 		// Moving the project to a town outside the actor's scope is refused.
 		_, err = e.s.Update(e.ctx, e.as("qs_admin"), p.ID, projects.Input{TownID: ptr(e.unit("LX")), UnitID: ptr(e.unit("LX"))})
-		wantCode(t, err, errs.Validation, "town_id")
+		testutil.WantCode(t, err, errs.Validation, "town_id")
 	})
 }
 
@@ -143,7 +143,7 @@ func TestMilestonesAndLights(t *testing.T) {
 		before := e.head(t)
 		in[4].Actual = e.day(2)
 		_, err := e.s.SaveMilestones(e.ctx, e.as("qs_admin"), p.ID, in)
-		wantCode(t, err, errs.Validation, "milestones.4")
+		testutil.WantCode(t, err, errs.Validation, "milestones.4")
 		if e.head(t) != before {
 			t.Fatal("refused milestones wrote")
 		}
@@ -152,7 +152,7 @@ func TestMilestonesAndLights(t *testing.T) {
 		ren := append([]projects.MilestoneInput{}, in...)
 		ren[0].Name = "立项批复"
 		_, err = e.s.SaveMilestones(e.ctx, e.as("qs_staff"), p.ID, ren)
-		wantCode(t, err, errs.Validation, "milestones.0")
+		testutil.WantCode(t, err, errs.Validation, "milestones.0")
 		got, err := e.s.SaveMilestones(e.ctx, e.as("qs_staff"), p.ID, in)
 		if err != nil || got[4].State != "done_late" {
 			t.Fatalf("staff actual date: %v %+v", err, got)

@@ -12,18 +12,18 @@ import (
 // Routes registers the registry's endpoints.
 func (s *Service) Routes(rt *httpx.Router) {
 	const te, tc = "enterprises", "industrial-chains"
-	rt.Handle("GET", "/api/v1/enterprises", te, "企业名录", s.handleList, httpx.Query(enterpriseQuery...))
+	rt.Handle("GET", "/api/v1/enterprises", te, "企业名录", httpx.ListOf(enterpriseFilter, s.ListEnterprises), httpx.Query(enterpriseQuery...))
 	rt.Handle("GET", "/api/v1/enterprises/export", te, "导出企业名录", s.handleExport, httpx.Query(enterpriseQuery...),
 		httpx.Produces(xlsx.ContentType))
 	rt.Handle("GET", "/api/v1/enterprises/{id}", te, "企业详情", httpx.GetByID(s.GetEnterprise))
-	rt.Handle("POST", "/api/v1/enterprises", te, "登记企业（场所）", s.handleCreate)
-	rt.Handle("PATCH", "/api/v1/enterprises/{id}", te, "修改企业（场所）", s.handleUpdate)
+	rt.Handle("POST", "/api/v1/enterprises", te, "登记企业（场所）", httpx.Create(s.CreateEnterprise))
+	rt.Handle("PATCH", "/api/v1/enterprises/{id}", te, "修改企业（场所）", httpx.UpdateByID(s.UpdateEnterprise))
 	rt.Handle("GET", "/api/v1/enterprise-industries", te, "企业行业分类", s.handleIndustries)
 	rt.Handle("PUT", "/api/v1/enterprise-industries", te, "修改企业行业分类", s.handlePutIndustries)
 
 	rt.Handle("GET", "/api/v1/industrial-chains", tc, "产业链列表", s.handleChains, httpx.Query("all"))
-	rt.Handle("POST", "/api/v1/industrial-chains", tc, "新建产业链", s.handleCreateChain)
-	rt.Handle("PATCH", "/api/v1/industrial-chains/{id}", tc, "修改、排序、停用产业链", s.handleUpdateChain)
+	rt.Handle("POST", "/api/v1/industrial-chains", tc, "新建产业链", httpx.Create(s.CreateChain))
+	rt.Handle("PATCH", "/api/v1/industrial-chains/{id}", tc, "修改、排序、停用产业链", httpx.UpdateByID(s.UpdateChain))
 
 	s.householdRoutes(rt) // households (户): households_handler.go
 }
@@ -40,19 +40,6 @@ func enterpriseFilter(r *http.Request) (EnterpriseFilter, httpx.Page, error) {
 	ef := EnterpriseFilter{Q: p.Q, TownID: httpx.Int64Param(r, "town_id", f), Industry: q.Get("industry"), Kind: q.Get("kind"),
 		SupervisingUnitID: httpx.Int64Param(r, "supervising_unit_id", f), RiskLevel: q.Get("risk_level")}
 	return ef, p, f.Err()
-}
-
-func (s *Service) handleList(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	f, p, err := enterpriseFilter(r)
-	if err != nil {
-		return err
-	}
-	items, total, err := s.ListEnterprises(r.Context(), a, f, p)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, httpx.List[*Enterprise]{Items: items, Total: total})
-	return nil
 }
 
 // handleExport streams the registry with the list's filters, in the
@@ -77,36 +64,6 @@ func (s *Service) handleExport(w http.ResponseWriter, r *http.Request, a *auth.A
 			e.ContactPhone, e.SupervisingName, RiskLevels[e.RiskLevel]}
 	}
 	return xlsx.Serve(w, "企业名录", "企业名录", cols, rows)
-}
-
-func (s *Service) handleCreate(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	var in EnterpriseInput
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	e, err := s.CreateEnterprise(r.Context(), a, in)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusCreated, e)
-	return nil
-}
-
-func (s *Service) handleUpdate(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	id, err := httpx.PathID(r)
-	if err != nil {
-		return err
-	}
-	var in EnterpriseInput
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	e, err := s.UpdateEnterprise(r.Context(), a, id, in)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, e)
-	return nil
 }
 
 func (s *Service) handleIndustries(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
@@ -144,35 +101,5 @@ func (s *Service) handleChains(w http.ResponseWriter, r *http.Request, a *auth.A
 		return err
 	}
 	httpx.JSON(w, http.StatusOK, httpx.List[Chain]{Items: items, Total: len(items)})
-	return nil
-}
-
-func (s *Service) handleCreateChain(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	var in ChainInput
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	c, err := s.CreateChain(r.Context(), a, in)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusCreated, c)
-	return nil
-}
-
-func (s *Service) handleUpdateChain(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	id, err := httpx.PathID(r)
-	if err != nil {
-		return err
-	}
-	var in ChainInput
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	c, err := s.UpdateChain(r.Context(), a, id, in)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, c)
 	return nil
 }

@@ -21,13 +21,13 @@ import (
 //	GET   /households/import-template; POST /households/imports?village_id=  (imports framework, kind "households")
 func (s *Service) householdRoutes(rt *httpx.Router) {
 	const tag = "households"
-	rt.Handle("GET", "/api/v1/households", tag, "户籍名册（户）", s.handleHouseholds, httpx.Query(householdQuery...))
+	rt.Handle("GET", "/api/v1/households", tag, "户籍名册（户）", httpx.ListOf(householdFilter, s.ListHouseholds), httpx.Query(householdQuery...))
 	rt.Handle("GET", "/api/v1/households/export", tag, "导出户名册", s.handleHouseholdExport, httpx.Query(householdQuery...),
 		httpx.Produces(xlsx.ContentType))
 	rt.Handle("GET", "/api/v1/households/{id}", tag, "户详情", httpx.GetByID(s.Household))
 	rt.Handle("GET", "/api/v1/households/{id}/phone", tag, "查看户主联系电话（留痕）", s.handleHouseholdPhone)
-	rt.Handle("POST", "/api/v1/households", tag, "登记户", s.handleCreateHousehold)
-	rt.Handle("PATCH", "/api/v1/households/{id}", tag, "修改、注销户", s.handleUpdateHousehold)
+	rt.Handle("POST", "/api/v1/households", tag, "登记户", httpx.Create(s.CreateHousehold))
+	rt.Handle("PATCH", "/api/v1/households/{id}", tag, "修改、注销户", httpx.UpdateByID(s.UpdateHousehold))
 }
 
 var householdQuery = []string{"page", "page_size", "q", "sort", "town_id", "village_id", "active"}
@@ -41,19 +41,6 @@ func householdFilter(r *http.Request) (HouseholdFilter, httpx.Page, error) {
 	hf := HouseholdFilter{Q: p.Q, TownID: httpx.Int64Param(r, "town_id", f), VillageID: httpx.Int64Param(r, "village_id", f),
 		Active: httpx.BoolParam(r, "active", f)}
 	return hf, p, f.Err()
-}
-
-func (s *Service) handleHouseholds(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	f, p, err := householdFilter(r)
-	if err != nil {
-		return err
-	}
-	items, total, err := s.ListHouseholds(r.Context(), a, f, p)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, httpx.List[*Household]{Items: items, Total: total})
-	return nil
 }
 
 // handleHouseholdExport writes the list's households in the import
@@ -94,35 +81,5 @@ func (s *Service) handleHouseholdPhone(w http.ResponseWriter, r *http.Request, a
 		return err
 	}
 	httpx.JSON(w, http.StatusOK, map[string]string{"phone": phone})
-	return nil
-}
-
-func (s *Service) handleCreateHousehold(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	var in HouseholdInput
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	h, err := s.CreateHousehold(r.Context(), a, in)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusCreated, h)
-	return nil
-}
-
-func (s *Service) handleUpdateHousehold(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	id, err := httpx.PathID(r)
-	if err != nil {
-		return err
-	}
-	var in HouseholdInput
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	h, err := s.UpdateHousehold(r.Context(), a, id, in)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, h)
 	return nil
 }

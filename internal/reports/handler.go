@@ -20,10 +20,10 @@ func (s *Service) Routes(rt *httpx.Router) {
 	const to, ts, tr = "report-obligations", "report-submissions", "reports"
 	const base = "/api/v1/report-obligations"
 	rt.Handle("GET", base, to, "报送任务列表", s.handleList, httpx.Query("page", "page_size", "q", "active", "source"))
-	rt.Handle("POST", base, to, "新建报送任务", s.handleCreate)
+	rt.Handle("POST", base, to, "新建报送任务", httpx.Create(s.CreateObligation))
 	rt.Handle("POST", base+"/zero-report", to, "一键创建每日零报告", s.handleZeroReport)
 	rt.Handle("GET", base+"/{id}", to, "报送任务详情", httpx.GetByID(s.GetObligation))
-	rt.Handle("PATCH", base+"/{id}", to, "修改报送任务", s.handleUpdate)
+	rt.Handle("PATCH", base+"/{id}", to, "修改报送任务", httpx.UpdateByID(s.UpdateObligation))
 	rt.Handle("DELETE", base+"/{id}", to, "删除未有报送的报送任务", httpx.DoByID(s.DeleteObligation))
 	rt.Handle("GET", base+"/{id}/cycles", to, "报送周期及各周期统计", s.handleCycles, httpx.Query("from", "to"))
 	rt.Handle("GET", base+"/{id}/table", to, "报送情况：谁报了、谁没报", s.handleTable, httpx.Query("due_on"))
@@ -38,19 +38,6 @@ func (s *Service) Routes(rt *httpx.Router) {
 
 	rt.Handle("GET", "/api/v1/reports/mine", tr, "我的报送：本单位待报与近期报送", s.handleMine)
 	rt.Handle("GET", "/api/v1/reports/today", tr, "今日报送概况（督查首页）", s.handleToday, httpx.Query("date"))
-}
-
-// dateParam reads an optional YYYY-MM-DD query parameter.
-func dateParam(r *http.Request, name string, f errs.Fields) calendar.Date {
-	s := r.URL.Query().Get(name)
-	if s == "" {
-		return calendar.Date{}
-	}
-	d, err := calendar.ParseDate(s)
-	if err != nil {
-		f.Add(name, "日期格式应为 YYYY-MM-DD", "must be a date YYYY-MM-DD")
-	}
-	return d
 }
 
 func (s *Service) handleList(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
@@ -75,19 +62,6 @@ func (s *Service) handleList(w http.ResponseWriter, r *http.Request, a *auth.Act
 	return nil
 }
 
-func (s *Service) handleCreate(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	var in ObligationInput
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	o, err := s.CreateObligation(r.Context(), a, in)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusCreated, o)
-	return nil
-}
-
 func (s *Service) handleZeroReport(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
 	var in ObligationInput
 	if r.ContentLength != 0 { // the body is optional: overrides of the template
@@ -103,30 +77,13 @@ func (s *Service) handleZeroReport(w http.ResponseWriter, r *http.Request, a *au
 	return nil
 }
 
-func (s *Service) handleUpdate(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	id, err := httpx.PathID(r)
-	if err != nil {
-		return err
-	}
-	var in ObligationInput
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	o, err := s.UpdateObligation(r.Context(), a, id, in)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, o)
-	return nil
-}
-
 func (s *Service) handleCycles(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
 	id, err := httpx.PathID(r)
 	if err != nil {
 		return err
 	}
 	f := errs.Fields{}
-	from, to := dateParam(r, "from", f), dateParam(r, "to", f)
+	from, to := calendar.DateParam(r, "from", f), calendar.DateParam(r, "to", f)
 	if err := f.Err(); err != nil {
 		return err
 	}
@@ -146,7 +103,7 @@ func (s *Service) tableOf(r *http.Request, a *auth.Actor) (*CycleTable, error) {
 		return nil, err
 	}
 	f := errs.Fields{}
-	due := dateParam(r, "due_on", f)
+	due := calendar.DateParam(r, "due_on", f)
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
@@ -262,7 +219,7 @@ func (s *Service) handleMatrix(w http.ResponseWriter, r *http.Request, a *auth.A
 			f.Add("cycles", "周期数应为整数", "cycles must be an integer")
 		}
 	}
-	to := dateParam(r, "to", f)
+	to := calendar.DateParam(r, "to", f)
 	if err := f.Err(); err != nil {
 		return err
 	}
@@ -300,7 +257,7 @@ func (s *Service) handleListSubmissions(w http.ResponseWriter, r *http.Request, 
 	}
 	f := errs.Fields{}
 	flt := SubmissionFilter{ObligationID: httpx.Int64Param(r, "obligation_id", f), UnitID: httpx.Int64Param(r, "unit_id", f),
-		Status: r.URL.Query().Get("status"), From: dateParam(r, "from", f), To: dateParam(r, "to", f)}
+		Status: r.URL.Query().Get("status"), From: calendar.DateParam(r, "from", f), To: calendar.DateParam(r, "to", f)}
 	if flt.Status != "" && !slices.Contains(statuses, flt.Status) {
 		f.Add("status", "状态应为 on_time、late 或 missing", "status must be on_time, late or missing")
 	}
@@ -326,7 +283,7 @@ func (s *Service) handleMine(w http.ResponseWriter, r *http.Request, a *auth.Act
 
 func (s *Service) handleToday(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
 	f := errs.Fields{}
-	day := dateParam(r, "date", f)
+	day := calendar.DateParam(r, "date", f)
 	if err := f.Err(); err != nil {
 		return err
 	}

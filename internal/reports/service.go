@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"strings"
 	"sync"
 
 	"diaodu/internal/platform/audit"
@@ -88,13 +87,7 @@ func scopeCond(a *auth.Actor, col string, args *db.Args) string {
 }
 
 // inList is "(…)" with a placeholder for each id.
-func inList(ids []int64, args *db.Args) string {
-	ph := make([]string, len(ids))
-	for i, id := range ids {
-		ph[i] = args.Add(id)
-	}
-	return "(" + strings.Join(ph, ", ") + ")"
-}
+func inList(ids []int64, args *db.Args) string { return "(" + args.In(ids) + ")" }
 
 const obligationCols = `o.id, o.name, o.description, o.source, o.frequency, o.cutoff, o.weekday, o.month_day, o.custom_dates,
 	o.workdays_only, o.active_from, o.active_to, o.remind_before_minutes, o.form_json, o.allow_nothing, o.selector_json,

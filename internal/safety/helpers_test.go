@@ -4,9 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"image"
-	"image/color"
-	"image/jpeg"
 	"net/http"
 	"testing"
 	"time"
@@ -86,7 +83,7 @@ func major(in *safety.HazardInput) { in.Level = ptr(safety.LevelMajor) }
 // photo uploads a small JPEG as user.
 func (e *env) photo(t testing.TB, user string) int64 {
 	t.Helper()
-	p, err := e.s.UploadPhoto(e.ctx, e.as(user), "现场.jpg", bytes.NewReader(jpegBytes(t)))
+	p, err := e.s.UploadPhoto(e.ctx, e.as(user), "现场.jpg", bytes.NewReader(testutil.JPEG(t)))
 	if err != nil {
 		t.Fatalf("photo: %v", err)
 	}
@@ -116,34 +113,6 @@ func (e *env) rectify(t testing.TB, id int64, user string) {
 	if _, err := e.s.Submit(e.ctx, e.as(user), id, safety.SubmitInput{Note: "已整改完毕", AfterPhotoIDs: []int64{e.photo(t, user)}}); err != nil {
 		t.Fatalf("submit: %v", err)
 	}
-}
-
-func wantCode(t testing.TB, err error, code errs.Code, field string) {
-	t.Helper()
-	x, ok := errs.As(err)
-	if !ok || x.Code != code {
-		t.Fatalf("want %s, got %v", code, err)
-	}
-	if field != "" {
-		if _, ok := x.Fields[field]; !ok {
-			t.Fatalf("want field %q named, got %v", field, x.Fields)
-		}
-	}
-}
-
-func jpegBytes(t testing.TB) []byte {
-	t.Helper()
-	img := image.NewRGBA(image.Rect(0, 0, 32, 24))
-	for x := 0; x < 32; x++ {
-		for y := 0; y < 24; y++ {
-			img.Set(x, y, color.RGBA{uint8(x * 8), uint8(y * 10), 90, 255})
-		}
-	}
-	var b bytes.Buffer
-	if err := jpeg.Encode(&b, img, nil); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
 }
 
 var statusOf = map[errs.Code]int{"": http.StatusOK, errs.NotFound: http.StatusNotFound, errs.Forbidden: http.StatusForbidden,

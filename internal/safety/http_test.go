@@ -155,7 +155,7 @@ func TestHTTPPhoneFlow(t *testing.T) {
 		srv := e.f.NewServer(t)
 		c := e.campaign(t)
 		field := srv.Login(t, "zj_field")
-		up := field.Upload("/api/v1/safety/photos", nil, "现场.jpg", jpegBytes(t))
+		up := field.Upload("/api/v1/safety/photos", nil, "现场.jpg", testutil.JPEG(t))
 		if up.Status != http.StatusCreated {
 			t.Fatalf("upload: %d %s", up.Status, up.Body)
 		}

@@ -38,7 +38,7 @@ func TestPermissionMatrix(t *testing.T) {
 			t.Fatal(err)
 		}
 		photo := func(user string) int64 {
-			if p, err := e.s.UploadPhoto(e.ctx, e.as(user), "a.jpg", bytes.NewReader(jpegBytes(t))); err == nil {
+			if p, err := e.s.UploadPhoto(e.ctx, e.as(user), "a.jpg", bytes.NewReader(testutil.JPEG(t))); err == nil {
 				return p.ID
 			}
 			return 1 << 40 // cannot upload: the call must refuse before looking at it
@@ -79,7 +79,7 @@ func TestPermissionMatrix(t *testing.T) {
 				return err
 			}, [9]want{OK, OK, FB, OK, OK, OK, FB, NF, OK}},
 			{"upload a photo", func(u string) error {
-				_, err := e.s.UploadPhoto(e.ctx, e.as(u), "a.jpg", bytes.NewReader(jpegBytes(t)))
+				_, err := e.s.UploadPhoto(e.ctx, e.as(u), "a.jpg", bytes.NewReader(testutil.JPEG(t)))
 				return err
 			}, [9]want{OK, OK, FB, OK, OK, OK, FB, OK, OK}},
 			{"inspect in 青石镇", func(u string) error {

@@ -97,18 +97,10 @@ func (s *Service) PutSettings(ctx context.Context, a *auth.Actor, in Settings) (
 	if err := f.Err(); err != nil {
 		return Settings{}, err
 	}
-	err = s.Audit.Write(ctx, a, func(w *audit.W) error {
-		before, err := s.settings.Replace(ctx, w, in, w.Now())
-		if err != nil {
-			return err
-		}
-		return w.Record(audit.Entry{Action: "safety.settings", ObjectType: "settings", ObjectID: settingsKey,
-			Summary: "修改安全生产设置（重点时段、逾期升级）", Before: before, After: in})
-	})
+	err = s.settings.Save(ctx, s.Audit, a, in, "safety.settings", "修改安全生产设置（重点时段、逾期升级）")
 	if err != nil {
 		return Settings{}, err
 	}
-	s.settings.Keep(in)
 	return in, nil
 }
 
@@ -162,22 +154,36 @@ func ancestors(p string) []string {
 
 // scopeSQL is visible as SQL on the given path columns.
 func scopeSQL(a *auth.Actor, townCol, supCol string, args *db.Args) string {
+	return scopeAnd(a, townCol, supCol, args, "")
+}
+
+// scopeAnd is visible AND cond, with cond repeated inside each branch of
+// the scope: SQLite then reads each branch from its path index and checks
+// cond there, instead of looking up every row of a town first.
+func scopeAnd(a *auth.Actor, townCol, supCol string, args *db.Args, cond string) string {
+	and := ""
+	if cond != "" {
+		and = " AND " + cond
+	}
 	if a.DistrictWide() {
-		return "TRUE"
+		return "(TRUE" + and + ")"
 	}
 	c1, a1 := auth.SubtreeFilter(townCol, a.UnitPath, len(*args)+1)
 	*args = append(*args, a1...)
 	c2, a2 := auth.SubtreeFilter(supCol, a.UnitPath, len(*args)+1)
 	*args = append(*args, a2...)
-	cond := "((" + c1 + ") OR (" + c2 + ")"
+	branches := []string{c1, c2}
 	if anc := ancestors(a.UnitPath); len(anc) > 0 {
 		ph := make([]string, len(anc))
 		for i, p := range anc {
 			ph[i] = args.Add(p)
 		}
-		cond += " OR " + townCol + " IN (" + strings.Join(ph, ", ") + ")"
+		branches = append(branches, townCol+" IN ("+strings.Join(ph, ", ")+")")
 	}
-	return cond + ")"
+	for i, b := range branches {
+		branches[i] = "(" + b + and + ")"
+	}
+	return "(" + strings.Join(branches, " OR ") + ")"
 }
 
 // require checks view permission and scope (out of scope: not found), then
@@ -240,16 +246,7 @@ func splitList(s string) []string {
 }
 
 // inList adds ids to args and returns the placeholders of an IN (…).
-func inList(args *db.Args, ids []int64) string {
-	if len(ids) == 0 {
-		return "NULL"
-	}
-	ph := make([]string, len(ids))
-	for i, id := range ids {
-		ph[i] = args.Add(id)
-	}
-	return strings.Join(ph, ", ")
-}
+func inList(args *db.Args, ids []int64) string { return args.In(ids) }
 
 // nullTime scans a nullable timestamp (db.NullTime).
 type nullTime = db.NullTime

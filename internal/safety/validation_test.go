@@ -205,7 +205,7 @@ func TestBadInput(t *testing.T) {
 		// ... but not twice.
 		_, _, err := e.s.CreateHazard(e.ctx, e.as("qs_staff"), safety.HazardInput{EnterpriseID: e.qs.ID, Description: ptr("x"),
 			Deadline: ptr(e.day(3)), PhotoIDs: []int64{mine}})
-		wantCode(t, err, errs.Validation, "photo_ids")
+		testutil.WantCode(t, err, errs.Validation, "photo_ids")
 		// The check character message names the expected one.
 		_, _, err = e.s.CreateEnterprise(e.ctx, e.as("qs_staff"), registry.EnterpriseInput{Name: ptr("现场新企业"), CreditCode: ptr(bad)})
 		if x, _ := errs.As(err); x == nil || !strings.Contains(x.Fields["credit_code"].ZH, "校验") {
@@ -232,7 +232,7 @@ func TestCreateEnterpriseOnSite(t *testing.T) {
 		// A town admin may not file an enterprise in another town.
 		_, _, err = e.s.CreateEnterprise(e.ctx, e.as("qs_admin"), registry.EnterpriseInput{Name: ptr("柳溪某企业"),
 			CreditCode: ptr(registry.MakeCreditCode("91530112MA7Q2W3E4")), TownID: ptr(e.unit("LX"))})
-		wantCode(t, err, errs.Validation, "town_id")
+		testutil.WantCode(t, err, errs.Validation, "town_id")
 		// The inspector's picker finds it by name and by the code on its QR label.
 		list, total, err := e.s.ListEnterprises(e.ctx, e.as("zj_field"), safety.EnterpriseFilter{Q: x.CreditCode}, pageOf(1))
 		if err != nil || total != 1 || list[0].ID != x.ID {

@@ -70,7 +70,7 @@ func TestInspectionToClosure(t *testing.T) {
 		}
 		// The same key from someone else is a conflict.
 		_, _, err = e.s.CreateInspection(e.ctx, e.as("qs_staff"), in)
-		wantCode(t, err, errs.Conflict, "")
+		testutil.WantCode(t, err, errs.Conflict, "")
 		hd, err := e.s.GetHazard(e.ctx, e.as("qs_staff"), h.ID)
 		if err != nil || len(hd.Photos) != 1 || hd.Photos[0].Kind != "before" {
 			t.Fatalf("before photo: %v %+v", err, hd)
@@ -81,10 +81,10 @@ func TestInspectionToClosure(t *testing.T) {
 		e.rectify(t, h.ID, "qs_staff")
 		// The one who reported the fix may not verify it.
 		_, err = e.s.Verify(e.ctx, e.as("qs_staff"), h.ID, safety.VerifyInput{Pass: true})
-		wantCode(t, err, errs.Forbidden, "")
+		testutil.WantCode(t, err, errs.Forbidden, "")
 		// 验收不通过 needs a reason, and goes back to 整改中.
 		_, err = e.s.Verify(e.ctx, e.as("qs_admin"), h.ID, safety.VerifyInput{Pass: false})
-		wantCode(t, err, errs.Validation, "note")
+		testutil.WantCode(t, err, errs.Validation, "note")
 		back, err := e.s.Verify(e.ctx, e.as("qs_admin"), h.ID, safety.VerifyInput{Pass: false, Note: "裂缝未修补完全"})
 		if err != nil || back.Status != safety.StatusRectifying || back.Rejections != 1 {
 			t.Fatalf("rejected: %v %+v", err, back)
@@ -119,9 +119,9 @@ func TestMajorHazard(t *testing.T) {
 		e := newEnv(t, d)
 		h := e.hazard(t, e.qs, major)
 		_, err := e.s.Start(e.ctx, e.as("qs_staff"), h.ID, "")
-		wantCode(t, err, errs.Validation, "plan")
+		testutil.WantCode(t, err, errs.Validation, "plan")
 		_, err = e.s.SavePlan(e.ctx, e.as("qs_staff"), h.ID, safety.PlanInput{Goals: "消除隐患"})
-		wantCode(t, err, errs.Validation, "emergency")
+		testutil.WantCode(t, err, errs.Validation, "emergency")
 		if _, err := e.s.SavePlan(e.ctx, e.as("qs_staff"), h.ID, plan); err != nil {
 			t.Fatal(err)
 		}
@@ -130,7 +130,7 @@ func TestMajorHazard(t *testing.T) {
 			t.Fatalf("start: %v %+v", err, got)
 		}
 		_, err = e.s.Supervise(e.ctx, e.as("qs_admin"), h.ID, "")
-		wantCode(t, err, errs.Forbidden, "")
+		testutil.WantCode(t, err, errs.Forbidden, "")
 		sup, err := e.s.Supervise(e.ctx, e.as("supervisor"), h.ID, "30日内整改到位")
 		if err != nil || !sup.Supervised || sup.NoticeNumber != "安督〔2026〕1号" {
 			t.Fatalf("supervise: %v %+v", err, sup)
@@ -141,10 +141,10 @@ func TestMajorHazard(t *testing.T) {
 			t.Fatalf("second number: %v %+v", err, sup2)
 		}
 		_, err = e.s.Supervise(e.ctx, e.as("supervisor"), h.ID, "")
-		wantCode(t, err, errs.Conflict, "")
+		testutil.WantCode(t, err, errs.Conflict, "")
 		general := e.hazard(t, e.qs)
 		_, err = e.s.Supervise(e.ctx, e.as("supervisor"), general.ID, "")
-		wantCode(t, err, errs.Conflict, "")
+		testutil.WantCode(t, err, errs.Conflict, "")
 		// Listed hazards show in the ledger filter.
 		items, total, err := e.s.ListHazards(e.ctx, e.as("leader"), safety.HazardFilter{Supervised: ptr(true)}, httpx.Page{Page: 1, Size: 20})
 		if err != nil || total != 2 || len(items) != 2 {
@@ -165,17 +165,17 @@ func TestMajorHazard(t *testing.T) {
 
 		// Extensions: a later date and a reason, one pending at a time.
 		_, err = e.s.RequestExtension(e.ctx, e.as("qs_staff"), h.ID, safety.ExtensionInput{NewDeadline: h.Deadline, Reason: "设备到货延迟"})
-		wantCode(t, err, errs.Validation, "new_deadline")
+		testutil.WantCode(t, err, errs.Validation, "new_deadline")
 		x, err := e.s.RequestExtension(e.ctx, e.as("qs_staff"), h.ID, safety.ExtensionInput{NewDeadline: h.Deadline.AddDays(15), Reason: "设备到货延迟"})
 		if err != nil || x.Status != "pending" {
 			t.Fatalf("extension: %v", err)
 		}
 		_, err = e.s.RequestExtension(e.ctx, e.as("qs_staff"), h.ID, safety.ExtensionInput{NewDeadline: h.Deadline.AddDays(20), Reason: "再延"})
-		wantCode(t, err, errs.Conflict, "")
+		testutil.WantCode(t, err, errs.Conflict, "")
 		_, err = e.s.DecideExtension(e.ctx, e.as("qs_admin"), x.ID, true, "")
-		wantCode(t, err, errs.Forbidden, "")
+		testutil.WantCode(t, err, errs.Forbidden, "")
 		_, err = e.s.DecideExtension(e.ctx, e.as("supervisor"), x.ID, false, "")
-		wantCode(t, err, errs.Validation, "note")
+		testutil.WantCode(t, err, errs.Validation, "note")
 		ok, err := e.s.DecideExtension(e.ctx, e.as("supervisor"), x.ID, true, "同意")
 		if err != nil || ok.Status != "approved" {
 			t.Fatalf("decide: %v", err)
@@ -187,7 +187,7 @@ func TestMajorHazard(t *testing.T) {
 		// Past the deadline, no more extensions.
 		e.advance(40)
 		_, err = e.s.RequestExtension(e.ctx, e.as("qs_staff"), h.ID, safety.ExtensionInput{NewDeadline: e.day(10), Reason: "再延"})
-		wantCode(t, err, errs.Conflict, "")
+		testutil.WantCode(t, err, errs.Conflict, "")
 	})
 }
 
@@ -240,11 +240,11 @@ func TestSuspension(t *testing.T) {
 		h := e.hazard(t, e.qs, major)
 		_, err := e.s.CreateSuspension(e.ctx, e.as("qs_admin"), safety.SuspensionInput{EnterpriseID: e.qs.ID, Reasons: "",
 			StartsOn: e.day(0), EndsOn: e.day(-1)})
-		wantCode(t, err, errs.Validation, "reasons")
-		wantCode(t, err, errs.Validation, "ends_on")
+		testutil.WantCode(t, err, errs.Validation, "reasons")
+		testutil.WantCode(t, err, errs.Validation, "ends_on")
 		_, err = e.s.CreateSuspension(e.ctx, e.as("qs_admin"), safety.SuspensionInput{EnterpriseID: e.qs.ID, HazardID: e.hazard(t, e.lx).ID,
 			Reasons: "重大隐患", StartsOn: e.day(0), EndsOn: e.day(30)})
-		wantCode(t, err, errs.Validation, "hazard_id")
+		testutil.WantCode(t, err, errs.Validation, "hazard_id")
 		o, err := e.s.CreateSuspension(e.ctx, e.as("qs_admin"), safety.SuspensionInput{EnterpriseID: e.qs.ID, HazardID: h.ID,
 			DocNumber: "（示）应急责停〔2026〕1号", Reasons: "储罐区存在重大事故隐患", StartsOn: e.day(0), EndsOn: e.day(30)})
 		if err != nil || o.Status != "active" {
@@ -252,7 +252,7 @@ func TestSuspension(t *testing.T) {
 		}
 		_, err = e.s.CreateSuspension(e.ctx, e.as("qs_admin"), safety.SuspensionInput{EnterpriseID: e.qs.ID, Reasons: "再次",
 			StartsOn: e.day(0), EndsOn: e.day(30)})
-		wantCode(t, err, errs.Conflict, "")
+		testutil.WantCode(t, err, errs.Conflict, "")
 		if p, err := e.s.PutProfile(e.ctx, e.as("zj_field"), e.qs.ID, safety.Profile{HazmatTrucks: 12, PassengerBuses: 3}); err != nil || p.HazmatTrucks != 12 {
 			t.Fatalf("profile: %v", err)
 		}
@@ -265,14 +265,14 @@ func TestSuspension(t *testing.T) {
 			t.Fatalf("history: %v %+v", err, hist)
 		}
 		_, err = e.s.LiftSuspension(e.ctx, e.as("qs_admin"), o.ID, safety.LiftInput{VerifiedOn: e.day(0)})
-		wantCode(t, err, errs.Validation, "verification")
+		testutil.WantCode(t, err, errs.Validation, "verification")
 		_, err = e.s.LiftSuspension(e.ctx, e.as("zj_field"), o.ID, safety.LiftInput{VerifiedOn: e.day(0), Verification: "合格"})
-		wantCode(t, err, errs.Forbidden, "")
+		testutil.WantCode(t, err, errs.Forbidden, "")
 		l, err := e.s.LiftSuspension(e.ctx, e.as("qs_admin"), o.ID, safety.LiftInput{VerifiedOn: e.day(0), Verification: "复查合格，隐患已消除"})
 		if err != nil || l.Status != "lifted" || l.LiftedBy == "" {
 			t.Fatalf("lift: %v %+v", err, l)
 		}
 		_, err = e.s.LiftSuspension(e.ctx, e.as("qs_admin"), o.ID, safety.LiftInput{VerifiedOn: e.day(0), Verification: "再次"})
-		wantCode(t, err, errs.Conflict, "")
+		testutil.WantCode(t, err, errs.Conflict, "")
 	})
 }

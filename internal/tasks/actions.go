@@ -346,23 +346,10 @@ func (s *Service) remindDue(ctx context.Context, asOf time.Time) (int, error) {
 	if _, err := s.recomputeIfStale(ctx, sys); err != nil {
 		return 0, err
 	}
-	rows, err := s.DB.Read.QueryContext(ctx, `SELECT t.id FROM tasks t WHERE t.light IN ('yellow', 'red')
+	ids, err := db.IDs(ctx, s.DB.Read, `SELECT t.id FROM tasks t WHERE t.light IN ('yellow', 'red')
 		AND t.status NOT IN ('draft', 'closed') AND NOT EXISTS (SELECT 1 FROM task_actions a WHERE a.task_id = t.id
 		AND a.auto = TRUE AND (t.light_since IS NULL OR a.created_at >= t.light_since)) ORDER BY t.id`)
 	if err != nil {
-		return 0, err
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return 0, err
 	}
 	day := today(asOf)

@@ -27,11 +27,11 @@ func (s *Service) Routes(rt *httpx.Router) {
 	rt.Handle("PATCH", "/api/v1/task-sources/{id}", ts, "修改任务来源", s.handleSaveSource)
 	rt.Handle("DELETE", "/api/v1/task-sources/{id}", ts, "删除无任务的来源", httpx.DoByID(s.DeleteSource))
 
-	rt.Handle("GET", "/api/v1/tasks", tt, "督办台账", s.handleList, httpx.Query(taskQuery...))
+	rt.Handle("GET", "/api/v1/tasks", tt, "督办台账", httpx.ListOf(taskFilter, s.List), httpx.Query(taskQuery...))
 	rt.Handle("GET", "/api/v1/tasks/export", tt, "导出督办台账", s.handleExport, httpx.Query(taskQuery...), httpx.Produces(xlsx.ContentType))
-	rt.Handle("POST", "/api/v1/tasks", tt, "新建督办任务（草稿，或 issue=true 直接下发）", s.handleCreate)
+	rt.Handle("POST", "/api/v1/tasks", tt, "新建督办任务（草稿，或 issue=true 直接下发）", httpx.Create(s.Create))
 	rt.Handle("GET", "/api/v1/tasks/{id}", tt, "督办任务详情", httpx.GetByID(s.Detail))
-	rt.Handle("PATCH", "/api/v1/tasks/{id}", tt, "修改督办任务", s.handleUpdate)
+	rt.Handle("PATCH", "/api/v1/tasks/{id}", tt, "修改督办任务", httpx.UpdateByID(s.Update))
 	rt.Handle("DELETE", "/api/v1/tasks/{id}", tt, "删除草稿", httpx.DoByID(s.Delete))
 	rt.Handle("POST", "/api/v1/tasks/{id}/issue", tt, "下发", s.step(s.Issue))
 	rt.Handle("POST", "/api/v1/tasks/{id}/sign", tt, "签收", s.step(s.Sign))
@@ -49,14 +49,14 @@ func (s *Service) Routes(rt *httpx.Router) {
 	rt.Handle("GET", "/api/v1/task-actions/{id}/document", tt, "督办单 Word 文件", s.handleNoticeDocument,
 		httpx.Produces(docxType))
 	rt.Handle("GET", "/api/v1/task-coordination", tt, "协调事项", s.handleListCoordination, httpx.Query("status", "mine", "task_id", "page", "page_size"))
-	rt.Handle("POST", "/api/v1/task-coordination/{id}/answer", tt, "答复协调事项", s.handleAnswer)
+	rt.Handle("POST", "/api/v1/task-coordination/{id}/answer", tt, "答复协调事项", httpx.UpdateByID(s.answer))
 
-	rt.Handle("GET", "/api/v1/supervision/home", tv, "督查督办首页", s.handleHome)
-	rt.Handle("GET", "/api/v1/supervision/my-work", tv, "我的待办", s.handleMyWork)
-	rt.Handle("GET", "/api/v1/supervision/gantt", tv, "节点计划与实际（甘特图）", s.handleGantt, httpx.Query(taskQuery...))
-	rt.Handle("GET", "/api/v1/supervision/settings", tv, "督查督办设置", s.handleGetSettings)
-	rt.Handle("PUT", "/api/v1/supervision/settings", tv, "修改督查督办设置", s.handlePutSettings)
-	rt.Handle("POST", "/api/v1/supervision/lights", tv, "立即重新计算亮灯", s.handleLights)
+	rt.Handle("GET", "/api/v1/supervision/home", tv, "督查督办首页", httpx.Get(s.Home))
+	rt.Handle("GET", "/api/v1/supervision/my-work", tv, "我的待办", httpx.Get(s.MyWork))
+	rt.Handle("GET", "/api/v1/supervision/gantt", tv, "节点计划与实际（甘特图）", httpx.ListOf(taskFilter, s.Gantt), httpx.Query(taskQuery...))
+	rt.Handle("GET", "/api/v1/supervision/settings", tv, "督查督办设置", httpx.Get(s.GetSettings))
+	rt.Handle("PUT", "/api/v1/supervision/settings", tv, "修改督查督办设置", httpx.UpdateOnto(s.GetSettings, s.PutSettings))
+	rt.Handle("POST", "/api/v1/supervision/lights", tv, "立即重新计算亮灯", httpx.Changed(s.RecomputeLights))
 }
 
 func (s *Service) handleListSources(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
@@ -104,30 +104,6 @@ func (s *Service) handleSaveSource(w http.ResponseWriter, r *http.Request, a *au
 	return nil
 }
 
-// dateParam reads an optional YYYY-MM-DD query parameter.
-func dateParam(r *http.Request, name string, f errs.Fields) calendar.Date {
-	v := r.URL.Query().Get(name)
-	if v == "" {
-		return calendar.Date{}
-	}
-	d, err := calendar.ParseDate(v)
-	if err != nil {
-		f.Add(name, "日期格式应为 YYYY-MM-DD", "must be YYYY-MM-DD")
-	}
-	return d
-}
-
-// csv splits "a,b" query values.
-func csv(v string) []string {
-	var out []string
-	for _, p := range strings.Split(v, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
 func taskFilter(r *http.Request) (Filter, httpx.Page, error) {
 	p, err := httpx.ParsePage(r)
 	if err != nil {
@@ -135,9 +111,9 @@ func taskFilter(r *http.Request) (Filter, httpx.Page, error) {
 	}
 	q := r.URL.Query()
 	f := errs.Fields{}
-	tf := Filter{Status: csv(q.Get("status")), Light: csv(q.Get("light")), SourceID: httpx.Int64Param(r, "source_id", f),
+	tf := Filter{Status: httpx.ListParam(r, "status"), Light: httpx.ListParam(r, "light"), SourceID: httpx.Int64Param(r, "source_id", f),
 		LeaderID: httpx.Int64Param(r, "leader_id", f), UnitID: httpx.Int64Param(r, "unit_id", f), Tag: strings.TrimSpace(q.Get("tag")),
-		Kind: q.Get("kind"), DeadlineFrom: dateParam(r, "deadline_from", f), DeadlineTo: dateParam(r, "deadline_to", f), Q: p.Q,
+		Kind: q.Get("kind"), DeadlineFrom: calendar.DateParam(r, "deadline_from", f), DeadlineTo: calendar.DateParam(r, "deadline_to", f), Q: p.Q,
 		ParentID: httpx.Int64Param(r, "parent_id", f), Overdue: httpx.BoolParam(r, "overdue", f), Missing: httpx.BoolParam(r, "missing", f)}
 	if b := httpx.BoolParam(r, "all", f); b != nil {
 		tf.All = *b
@@ -146,49 +122,6 @@ func taskFilter(r *http.Request) (Filter, httpx.Page, error) {
 		tf.Mine = *b
 	}
 	return tf, p, f.Err()
-}
-
-func (s *Service) handleList(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	f, p, err := taskFilter(r)
-	if err != nil {
-		return err
-	}
-	items, total, err := s.List(r.Context(), a, f, p)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, httpx.List[Task]{Items: items, Total: total})
-	return nil
-}
-
-func (s *Service) handleCreate(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	var in TaskInput
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	t, err := s.Create(r.Context(), a, in)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusCreated, t)
-	return nil
-}
-
-func (s *Service) handleUpdate(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	id, err := httpx.PathID(r)
-	if err != nil {
-		return err
-	}
-	var in TaskInput
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	t, err := s.Update(r.Context(), a, id, in)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, t)
-	return nil
 }
 
 // step is the handler of a body-less workflow step: it answers the task.
@@ -351,89 +284,13 @@ func (s *Service) handleListCoordination(w http.ResponseWriter, r *http.Request,
 	return nil
 }
 
-func (s *Service) handleAnswer(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	id, err := httpx.PathID(r)
-	if err != nil {
-		return err
-	}
-	var in struct {
-		Answer string `json:"answer"`
-	}
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	c, err := s.AnswerCoordination(r.Context(), a, id, in.Answer)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, c)
-	return nil
+// answerInput is the body of an answer to a coordination item.
+type answerInput struct {
+	Answer string `json:"answer"`
 }
 
-func (s *Service) handleHome(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	h, err := s.Home(r.Context(), a)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, h)
-	return nil
-}
-
-func (s *Service) handleMyWork(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	m, err := s.MyWork(r.Context(), a)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, m)
-	return nil
-}
-
-func (s *Service) handleGantt(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	f, p, err := taskFilter(r)
-	if err != nil {
-		return err
-	}
-	items, total, err := s.Gantt(r.Context(), a, f, p)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, httpx.List[GanttRow]{Items: items, Total: total})
-	return nil
-}
-
-func (s *Service) handleGetSettings(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	st, err := s.GetSettings(r.Context(), a)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, st)
-	return nil
-}
-
-// handlePutSettings decodes onto the current settings: fields left out keep
-// their value.
-func (s *Service) handlePutSettings(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	st, err := s.GetSettings(r.Context(), a)
-	if err != nil {
-		return err
-	}
-	if err := httpx.Decode(w, r, &st); err != nil {
-		return err
-	}
-	if st, err = s.PutSettings(r.Context(), a, st); err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, st)
-	return nil
-}
-
-func (s *Service) handleLights(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	n, err := s.RecomputeLights(r.Context(), a)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, map[string]int{"changed": n})
-	return nil
+func (s *Service) answer(ctx context.Context, a *auth.Actor, id int64, in answerInput) (*Coordination, error) {
+	return s.AnswerCoordination(ctx, a, id, in.Answer)
 }
 
 // handleNoticeDocument serves a notice as a Word file.

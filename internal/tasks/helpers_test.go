@@ -10,7 +10,6 @@ import (
 	"diaodu/internal/platform/auth"
 	"diaodu/internal/platform/calendar"
 	"diaodu/internal/platform/db"
-	"diaodu/internal/platform/errs"
 	"diaodu/internal/tasks"
 	"diaodu/internal/testutil"
 )
@@ -107,17 +106,3 @@ func (e *env) count(t testing.TB, q string, args ...any) int { return e.f.Count(
 
 // head is the audit chain's length: a bad input must not move it.
 func (e *env) head(t testing.TB) int { return e.count(t, `SELECT seq FROM audit_head WHERE id = 1`) }
-
-// wantCode checks an error's code (and a field for validation errors).
-func wantCode(t testing.TB, err error, code errs.Code, field string) {
-	t.Helper()
-	e, ok := errs.As(err)
-	if !ok || e.Code != code {
-		t.Fatalf("want %s, got %v", code, err)
-	}
-	if field != "" {
-		if _, ok := e.Fields[field]; !ok {
-			t.Fatalf("want field %q named, got %v", field, e.Fields)
-		}
-	}
-}

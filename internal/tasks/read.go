@@ -573,18 +573,5 @@ func (s *Service) rowsOf(ctx context.Context, a *auth.Actor, ids []int64, order 
 
 // pageIDs reads one column of ids.
 func pageIDs(ctx context.Context, q querier, query string, args []any) ([]int64, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return db.IDs(ctx, q, query, args...)
 }

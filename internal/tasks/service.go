@@ -111,18 +111,10 @@ func (s *Service) PutSettings(ctx context.Context, a *auth.Actor, in Settings) (
 	if err := in.validate(); err != nil {
 		return Settings{}, err
 	}
-	err := s.Audit.Write(ctx, a, func(w *audit.W) error {
-		before, err := s.settings.Replace(ctx, w, in, w.Now())
-		if err != nil {
-			return err
-		}
-		return w.Record(audit.Entry{Action: "tasks.settings", ObjectType: "settings", ObjectID: settingsKey,
-			Summary: "修改督查督办设置", Before: before, After: in})
-	})
+	err := s.settings.Save(ctx, s.Audit, a, in, "tasks.settings", "修改督查督办设置")
 	if err != nil {
 		return Settings{}, err
 	}
-	s.settings.Keep(in)
 	return in, nil
 }
 
@@ -177,14 +169,8 @@ func splitIDs(s string) []int64 {
 	return out
 }
 
-// placeholders returns "$n, $n+1, …" for k arguments appended to args.
-func inList(args *db.Args, ids []int64) string {
-	ps := make([]string, len(ids))
-	for i, id := range ids {
-		ps[i] = args.Add(id)
-	}
-	return strings.Join(ps, ", ")
-}
+// inList returns "$n, …" for ids appended to args.
+func inList(args *db.Args, ids []int64) string { return args.In(ids) }
 
 // querier reads inside or outside a transaction.
 type querier interface {

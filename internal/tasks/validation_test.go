@@ -30,7 +30,7 @@ func (e *env) snapshot(t testing.TB) [7]int {
 func (e *env) refused(t *testing.T, code errs.Code, field string, call func() error) {
 	t.Helper()
 	before := e.snapshot(t)
-	wantCode(t, call(), code, field)
+	testutil.WantCode(t, call(), code, field)
 	if after := e.snapshot(t); after != before {
 		t.Fatalf("a refused call changed the database: %v → %v", before, after)
 	}
@@ -253,7 +253,7 @@ func TestExtensions(t *testing.T) {
 		t.Run("after the deadline", func(t *testing.T) {
 			before := e.snapshot(t)
 			err := ask("qs_admin", tasks.ExtensionInput{NewDeadline: e.day(30), Reason: "再延"})()
-			wantCode(t, err, errs.Conflict, "")
+			testutil.WantCode(t, err, errs.Conflict, "")
 			if fe, _ := errs.As(err); !strings.Contains(fe.Message.ZH, "已超过完成时限") {
 				t.Fatalf("message: %s", fe.Message.ZH)
 			}
@@ -336,7 +336,7 @@ func TestSubtasks(t *testing.T) {
 		t.Run("close with open subtasks", func(t *testing.T) {
 			before := e.snapshot(t)
 			err := e.s.Close(e.ctx, e.as("supervisor"), parent.ID, "")
-			wantCode(t, err, errs.Conflict, "")
+			testutil.WantCode(t, err, errs.Conflict, "")
 			if fe, _ := errs.As(err); !strings.Contains(fe.Message.ZH, "子任务未销号") {
 				t.Fatalf("message: %s", fe.Message.ZH)
 			}

@@ -119,3 +119,18 @@ func (c *Calendar) handleWorkdays(w http.ResponseWriter, r *http.Request, a *aut
 	}
 	return nil
 }
+
+// DateParam reads an optional YYYY-MM-DD query parameter of a list's
+// filters: the zero Date when absent, and name added to f when malformed,
+// so a handler reports every bad filter at once.
+func DateParam(r *http.Request, name string, f errs.Fields) Date {
+	v := r.URL.Query().Get(name)
+	if v == "" {
+		return Date{}
+	}
+	d, err := ParseDate(v)
+	if err != nil {
+		f.Add(name, "日期格式应为 YYYY-MM-DD", "must be YYYY-MM-DD")
+	}
+	return d
+}

@@ -373,6 +373,20 @@ func (a *Args) Add(v any) string {
 	return "$" + strconv.Itoa(len(*a))
 }
 
+// In appends ids and returns their placeholders for an "IN (…)", e.g.
+// "$3, $4". An empty list gives NULL, which matches nothing, so the query
+// stays valid SQL.
+func (a *Args) In(ids []int64) string {
+	if len(ids) == 0 {
+		return "NULL"
+	}
+	ph := make([]string, len(ids))
+	for i, id := range ids {
+		ph[i] = a.Add(id)
+	}
+	return strings.Join(ph, ", ")
+}
+
 // stmtCache keeps the writer's prepared statements on SQLite, where
 // preparing (parsing and planning) costs more than running a typical
 // short write; pgx caches its own statements on PostgreSQL. The writer

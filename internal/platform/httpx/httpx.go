@@ -231,3 +231,16 @@ func CreatedStatus(created bool) int {
 	}
 	return http.StatusOK
 }
+
+// ListParam reads a comma-separated query parameter ("red,yellow") as its
+// items, trimmed, empty ones dropped (nil when absent): the ledgers'
+// multi-select filters.
+func ListParam(r *http.Request, name string) []string {
+	var out []string
+	for _, p := range strings.Split(r.URL.Query().Get(name), ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}

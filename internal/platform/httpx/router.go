@@ -248,3 +248,103 @@ func CreateByID[In, Out any](create func(ctx context.Context, a *auth.Actor, id 
 		return nil
 	}
 }
+
+// The handlers below are the shapes every module's routes repeat; a module
+// writes its own handler only where a route does something more (reads
+// query filters of its own, answers a different status, streams a file).
+
+// Get is the handler of a "GET" without an id (a home page, settings, a
+// pick list): load it for the actor and answer 200.
+func Get[T any](load func(ctx context.Context, a *auth.Actor) (T, error)) HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
+		return Respond(w, http.StatusOK)(load(r.Context(), a))
+	}
+}
+
+// Create is the handler of "POST …/<things>": decode the body into In,
+// create it for the actor and answer 201 with it.
+func Create[In, Out any](create func(ctx context.Context, a *auth.Actor, in In) (Out, error)) HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
+		var in In
+		if err := Decode(w, r, &in); err != nil {
+			return err
+		}
+		return Respond(w, http.StatusCreated)(create(r.Context(), a, in))
+	}
+}
+
+// Put is the handler of a "PUT" without an id (a table's rows, a month's
+// figures): decode the body into In, store it for the actor and answer 200.
+func Put[In, Out any](put func(ctx context.Context, a *auth.Actor, in In) (Out, error)) HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
+		var in In
+		if err := Decode(w, r, &in); err != nil {
+			return err
+		}
+		return Respond(w, http.StatusOK)(put(r.Context(), a, in))
+	}
+}
+
+// UpdateByID is the handler of a write with a body on "…/{id}" (an edit, a
+// workflow step with a note): decode the body into In, apply it to the
+// object for the actor and answer 200 with the result.
+func UpdateByID[In, Out any](update func(ctx context.Context, a *auth.Actor, id int64, in In) (Out, error)) HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
+		id, err := PathID(r)
+		if err != nil {
+			return err
+		}
+		var in In
+		if err := Decode(w, r, &in); err != nil {
+			return err
+		}
+		return Respond(w, http.StatusOK)(update(r.Context(), a, id, in))
+	}
+}
+
+// UpdateOnto is the handler of a "PUT" of settings where fields left out
+// of the body keep their value: the body is decoded onto what get returns,
+// and put stores it. A map in get's value has the body's keys merged into
+// it, so get returns a copy where that map is shared with a cache.
+func UpdateOnto[T any](get func(ctx context.Context, a *auth.Actor) (T, error), put func(ctx context.Context, a *auth.Actor, v T) (T, error)) HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
+		v, err := get(r.Context(), a)
+		if err != nil {
+			return err
+		}
+		if err := Decode(w, r, &v); err != nil {
+			return err
+		}
+		return Respond(w, http.StatusOK)(put(r.Context(), a, v))
+	}
+}
+
+// ListOf is the handler of a paged list: read the module's filter and page
+// from the query, list for the actor and answer {"items", "total"}.
+func ListOf[F, T any](filter func(r *http.Request) (F, Page, error), list func(ctx context.Context, a *auth.Actor, f F, p Page) ([]T, int, error)) HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
+		f, p, err := filter(r)
+		if err != nil {
+			return err
+		}
+		items, total, err := list(r.Context(), a, f, p)
+		if err != nil {
+			return err
+		}
+		JSON(w, http.StatusOK, List[T]{Items: items, Total: total})
+		return nil
+	}
+}
+
+// Changed is the handler of a "recompute now" button (lights, paces): run
+// it for the actor and answer {"changed": n}, how many objects it changed.
+func Changed(run func(ctx context.Context, a *auth.Actor) (int, error)) HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
+		n, err := run(r.Context(), a)
+		if err != nil {
+			return err
+		}
+		JSON(w, http.StatusOK, map[string]int{"changed": n})
+		return nil
+	}
+}

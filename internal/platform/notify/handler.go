@@ -24,7 +24,7 @@ func (n *Notifier) Routes(rt *httpx.Router) {
 	rt.Handle("DELETE", "/api/v1/notify-channels/{id}", tc, "删除消息通道及其投递记录", httpx.DoByID(n.DeleteChannel))
 	rt.Handle("POST", "/api/v1/notify-channels/{id}/test", tc, "发送测试消息", n.handleTest, noBody)
 	rt.Handle("GET", "/api/v1/notify-kinds", tc, "可选的消息类型", n.handleKinds)
-	rt.Handle("GET", "/api/v1/notify-settings", tc, "通知设置", n.handleGetSettings)
+	rt.Handle("GET", "/api/v1/notify-settings", tc, "通知设置", httpx.Get(n.GetSettings))
 	rt.Handle("PUT", "/api/v1/notify-settings", tc, "修改通知设置", n.handlePutSettings)
 
 	rt.Handle("GET", "/api/v1/notify-deliveries", td, "投递记录", n.handleDeliveries,
@@ -125,15 +125,6 @@ func (n *Notifier) handleKinds(w http.ResponseWriter, r *http.Request, a *auth.A
 		return err
 	}
 	httpx.JSON(w, http.StatusOK, map[string]any{"items": n.Kinds(), "channel_kinds": ChannelKinds, "statuses": Statuses})
-	return nil
-}
-
-func (n *Notifier) handleGetSettings(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	s, err := n.GetSettings(r.Context(), a)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, s)
 	return nil
 }
 

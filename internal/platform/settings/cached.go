@@ -4,6 +4,9 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"diaodu/internal/platform/audit"
+	"diaodu/internal/platform/auth"
 )
 
 // Fresh is how long a module's cached settings are trusted before they are
@@ -74,4 +77,24 @@ func (c *Cached[T]) Keep(v T) {
 	c.mu.Lock()
 	c.value, c.at = v, time.Now()
 	c.mu.Unlock()
+}
+
+// Save is a module's whole settings write: store v in an audited
+// transaction whose entry holds what it replaced, then cache it. Every
+// module's PutSettings ends the same way once it has checked the
+// permission and validated v, so the entry's shape (object "settings", id
+// the key) is the same for all of them.
+func (c *Cached[T]) Save(ctx context.Context, l *audit.Log, a *auth.Actor, v T, action, summary string) error {
+	err := l.Write(ctx, a, func(w *audit.W) error {
+		before, err := c.Replace(ctx, w, v, w.Now())
+		if err != nil {
+			return err
+		}
+		return w.Record(audit.Entry{Action: action, ObjectType: "settings", ObjectID: c.Key, Summary: summary, Before: before, After: v})
+	})
+	if err != nil {
+		return err
+	}
+	c.Keep(v)
+	return nil
 }

@@ -5,6 +5,9 @@ import (
 	"testing"
 	"time"
 
+	"diaodu/internal/platform/audit"
+	"diaodu/internal/platform/auth"
+	"diaodu/internal/platform/clock"
 	"diaodu/internal/platform/db"
 	"diaodu/internal/platform/settings"
 	"diaodu/internal/testutil"
@@ -55,6 +58,28 @@ func TestCached(t *testing.T) {
 		}
 		if len(defaultLimits.Days) != 1 {
 			t.Fatalf("the shared default changed: %v", defaultLimits.Days)
+		}
+	})
+}
+
+// Save stores the value with an audit entry holding what it replaced, and
+// caches it.
+func TestCachedSave(t *testing.T) {
+	testutil.EachDB(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		c := &settings.Cached[limits]{Key: "test.limits", Default: func() limits { return limits{Cap: 5} }}
+		l := &audit.Log{DB: d, Clock: clock.System{}}
+		if err := c.Save(ctx, l, auth.System("t"), limits{Cap: 7}, "test.settings", "修改测试设置"); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := c.Get(ctx, d.R); got.Cap != 7 {
+			t.Fatalf("cached %+v, want the saved value", got)
+		}
+		var action, objectID, before, after string
+		err := d.R.QueryRowContext(ctx, `SELECT action, object_id, before_json, after_json FROM audit_log WHERE object_type = 'settings'`).
+			Scan(&action, &objectID, &before, &after)
+		if err != nil || action != "test.settings" || objectID != "test.limits" || before != `{"days":null,"cap":5}` || after != `{"days":null,"cap":7}` {
+			t.Fatalf("entry %s %s %s → %s (%v)", action, objectID, before, after, err)
 		}
 	})
 }

@@ -15,15 +15,15 @@ import (
 func (s *Service) Routes(rt *httpx.Router) {
 	const tg = "tours"
 	rt.Handle("GET", "/api/v1/tours", tg, "观摩活动列表", s.handleList, httpx.Query("page", "page_size", "q", "status", "year"))
-	rt.Handle("POST", "/api/v1/tours", tg, "新建观摩活动（草稿；不给评分表时用默认评分表）", s.handleCreate)
+	rt.Handle("POST", "/api/v1/tours", tg, "新建观摩活动（草稿；不给评分表时用默认评分表）", httpx.Create(s.Create))
 	rt.Handle("GET", "/api/v1/tours/candidates/projects", tg, "可选观摩项目", s.handleProjectCandidates, httpx.Query("q"))
 	rt.Handle("GET", "/api/v1/tours/candidates/judges", tg, "可选评委（观摩评委角色的用户）", s.handleJudgeCandidates)
 	rt.Handle("GET", "/api/v1/tours/{id}", tg, "观摩活动详情", httpx.GetByID(s.Get))
-	rt.Handle("PATCH", "/api/v1/tours/{id}", tg, "修改观摩活动（评分表、项目、评委仅草稿可改）", s.handleUpdate)
+	rt.Handle("PATCH", "/api/v1/tours/{id}", tg, "修改观摩活动（评分表、项目、评委仅草稿可改）", httpx.UpdateByID(s.Update))
 	rt.Handle("DELETE", "/api/v1/tours/{id}", tg, "删除草稿观摩活动", httpx.DoByID(s.Delete))
 	rt.Handle("POST", "/api/v1/tours/{id}/open", tg, "开始评分", httpx.GetByID(s.Open))
 	rt.Handle("POST", "/api/v1/tours/{id}/close", tg, "结束评分并发布结果", httpx.GetByID(s.Close))
-	rt.Handle("POST", "/api/v1/tours/{id}/reopen", tg, "重新开放评分（须填写理由）", s.handleReopen)
+	rt.Handle("POST", "/api/v1/tours/{id}/reopen", tg, "重新开放评分（须填写理由）", httpx.UpdateByID(s.reopen))
 	rt.Handle("PUT", "/api/v1/tours/{id}/stops/{pid}/findings", tg, "记录项目发现问题", s.handleFindings)
 	rt.Handle("GET", "/api/v1/tours/{id}/results", tg, "评分结果（排名、按镇街和责任单位平均）", httpx.GetByID(s.Results))
 	rt.Handle("GET", "/api/v1/tours/{id}/results/export", tg, "导出评分结果", s.handleExport, httpx.Produces(xlsx.ContentType))
@@ -61,41 +61,13 @@ func (s *Service) handleList(w http.ResponseWriter, r *http.Request, a *auth.Act
 	return nil
 }
 
-func (s *Service) handleCreate(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	var in Input
-	if err := httpx.Decode(w, r, &in); err != nil {
-		return err
-	}
-	d, err := s.Create(r.Context(), a, in)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusCreated, d)
-	return nil
+// reopenInput is the body of a reopening: why scoring opens again.
+type reopenInput struct {
+	Reason string `json:"reason"`
 }
 
-func (s *Service) handleUpdate(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	return httpx.CreateByID(func(ctx context.Context, a *auth.Actor, id int64, in Input) (*Detail, error) {
-		return s.Update(ctx, a, id, in)
-	})(statusOK{w}, r, a)
-}
-
-// statusOK turns CreateByID's 201 into 200 for edits.
-type statusOK struct{ http.ResponseWriter }
-
-func (s statusOK) WriteHeader(code int) {
-	if code == http.StatusCreated {
-		code = http.StatusOK
-	}
-	s.ResponseWriter.WriteHeader(code)
-}
-
-func (s *Service) handleReopen(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	return httpx.CreateByID(func(ctx context.Context, a *auth.Actor, id int64, in struct {
-		Reason string `json:"reason"`
-	}) (*Detail, error) {
-		return s.Reopen(ctx, a, id, in.Reason)
-	})(statusOK{w}, r, a)
+func (s *Service) reopen(ctx context.Context, a *auth.Actor, id int64, in reopenInput) (*Detail, error) {
+	return s.Reopen(ctx, a, id, in.Reason)
 }
 
 // twoIDs reads {id} and {pid}.

@@ -8,7 +8,6 @@ import (
 	"diaodu/internal/platform/auth"
 	"diaodu/internal/platform/calendar"
 	"diaodu/internal/platform/db"
-	"diaodu/internal/platform/errs"
 	"diaodu/internal/projects/tours"
 	"diaodu/internal/testutil"
 )
@@ -97,16 +96,3 @@ func (e *env) score(t testing.TB, tourID int64, judge int, project int64, vs ...
 }
 
 func (e *env) head(t testing.TB) int { return e.f.Count(t, `SELECT seq FROM audit_head WHERE id = 1`) }
-
-func wantCode(t testing.TB, err error, code errs.Code, field string) {
-	t.Helper()
-	e, ok := errs.As(err)
-	if !ok || e.Code != code {
-		t.Fatalf("want %s, got %v", code, err)
-	}
-	if field != "" {
-		if _, ok := e.Fields[field]; !ok {
-			t.Fatalf("want field %q named, got %v", field, e.Fields)
-		}
-	}
-}

@@ -25,7 +25,7 @@ func TestTourScoredClosedAndRanked(t *testing.T) {
 		}
 		// Judges cannot score a draft.
 		_, err = e.s.SaveSheet(e.ctx, e.judge(1), tr.ID, e.projects[0], tours.SheetInput{Points: pts(1, 1, 1), Submit: true})
-		wantCode(t, err, errs.Conflict, "")
+		testutil.WantCode(t, err, errs.Conflict, "")
 		if tr, err = e.s.Open(e.ctx, e.as("supervisor"), tr.ID); err != nil || tr.Status != tours.StatusOpen {
 			t.Fatalf("open: %v", err)
 		}
@@ -62,7 +62,7 @@ func TestTourScoredClosedAndRanked(t *testing.T) {
 		// No change after closing.
 		head := e.head(t)
 		_, err = e.s.SaveSheet(e.ctx, e.judge(1), tr.ID, e.projects[0], tours.SheetInput{Points: pts(1, 1, 1), Submit: true})
-		wantCode(t, err, errs.Conflict, "")
+		testutil.WantCode(t, err, errs.Conflict, "")
 		if e.head(t) != head {
 			t.Fatal("a refused score moved the audit chain")
 		}
@@ -101,7 +101,7 @@ func TestTourScoredClosedAndRanked(t *testing.T) {
 
 		// Reopen needs a reason; it is kept in the history.
 		_, err = e.s.Reopen(e.ctx, e.as("supervisor"), tr.ID, "  ")
-		wantCode(t, err, errs.Validation, "reason")
+		testutil.WantCode(t, err, errs.Validation, "reason")
 		if tr, err = e.s.Reopen(e.ctx, e.as("supervisor"), tr.ID, "评委3反映误填分数"); err != nil || tr.Status != tours.StatusOpen {
 			t.Fatalf("reopen: %v", err)
 		}
@@ -114,7 +114,7 @@ func TestTourScoredClosedAndRanked(t *testing.T) {
 		}
 		// A submitted sheet is corrected by submitting again, not taken back to draft.
 		_, err = e.s.SaveSheet(e.ctx, e.judge(3), tr.ID, e.projects[0], tours.SheetInput{Points: pts(10, 10, 10)})
-		wantCode(t, err, errs.Conflict, "")
+		testutil.WantCode(t, err, errs.Conflict, "")
 		e.score(t, tr.ID, 3, e.projects[0], 40, 30, 30)
 	})
 }
@@ -129,7 +129,7 @@ func TestTourBadInput(t *testing.T) {
 			in := e.input()
 			mod(&in)
 			_, err := e.s.Create(e.ctx, sup, in)
-			wantCode(t, err, errs.Validation, field)
+			testutil.WantCode(t, err, errs.Validation, field)
 		}
 		bad("no name", "name", func(in *tours.Input) { in.Name = ptr("  ") })
 		bad("no date", "date", func(in *tours.Input) { in.Date = nil })
@@ -147,7 +147,7 @@ func TestTourBadInput(t *testing.T) {
 		}
 		// Only managers create.
 		_, err := e.s.Create(e.ctx, e.as("leader"), e.input())
-		wantCode(t, err, errs.Forbidden, "")
+		testutil.WantCode(t, err, errs.Forbidden, "")
 
 		// Opening needs projects and judges.
 		in := e.input()
@@ -157,7 +157,7 @@ func TestTourBadInput(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, err = e.s.Open(e.ctx, sup, empty.ID)
-		wantCode(t, err, errs.Validation, "project_ids")
+		testutil.WantCode(t, err, errs.Validation, "project_ids")
 
 		tr := e.tour(t, true)
 		other := e.f.AddUser(t, "judge9", "D", "judge")
@@ -166,34 +166,34 @@ func TestTourBadInput(t *testing.T) {
 			_, err := e.s.SaveSheet(e.ctx, e.judge(who), tr.ID, project, tours.SheetInput{Points: pts(vs...), Submit: submit})
 			return err
 		}
-		wantCode(t, save(1, e.projects[0], true, 31, 30, 20, 20), errs.Validation, "points.1")
-		wantCode(t, save(1, e.projects[0], true, 30, -0.5, 20, 20), errs.Validation, "points.2")
-		wantCode(t, save(1, e.projects[0], true, 30, 30, 20.25, 20), errs.Validation, "points.3")
-		wantCode(t, save(1, e.projects[0], false, 30, 30, 20), errs.Validation, "points")
+		testutil.WantCode(t, save(1, e.projects[0], true, 31, 30, 20, 20), errs.Validation, "points.1")
+		testutil.WantCode(t, save(1, e.projects[0], true, 30, -0.5, 20, 20), errs.Validation, "points.2")
+		testutil.WantCode(t, save(1, e.projects[0], true, 30, 30, 20.25, 20), errs.Validation, "points.3")
+		testutil.WantCode(t, save(1, e.projects[0], false, 30, 30, 20), errs.Validation, "points")
 		_, err = e.s.SaveSheet(e.ctx, e.judge(1), tr.ID, e.projects[0], tours.SheetInput{Points: []*float64{nil, nil, nil, nil}, Submit: true})
-		wantCode(t, err, errs.Validation, "points.1")
+		testutil.WantCode(t, err, errs.Validation, "points.1")
 		// Unknown project, or one not on the route.
-		wantCode(t, save(1, 99999, true, 30, 30, 20, 20), errs.NotFound, "")
+		testutil.WantCode(t, save(1, 99999, true, 30, 30, 20, 20), errs.NotFound, "")
 		// A judge not on the tour, and someone who is no judge at all.
 		_, err = e.s.SaveSheet(e.ctx, other, tr.ID, e.projects[0], tours.SheetInput{Points: pts(30, 30, 20, 20), Submit: true})
-		wantCode(t, err, errs.Forbidden, "")
+		testutil.WantCode(t, err, errs.Forbidden, "")
 		_, err = e.s.SaveSheet(e.ctx, e.as("supervisor"), tr.ID, e.projects[0], tours.SheetInput{Points: pts(30, 30, 20, 20), Submit: true})
-		wantCode(t, err, errs.Forbidden, "")
+		testutil.WantCode(t, err, errs.Forbidden, "")
 		_, err = e.s.MyTour(e.ctx, other, tr.ID)
-		wantCode(t, err, errs.Forbidden, "")
+		testutil.WantCode(t, err, errs.Forbidden, "")
 		if e.head(t) != head || e.f.Count(t, `SELECT COUNT(*) FROM tour_scores`) != 0 {
 			t.Fatal("refused scores changed something")
 		}
 		// The sheet, projects and judges are fixed once scoring starts; the name is not.
 		_, err = e.s.Update(e.ctx, sup, tr.ID, tours.Input{Criteria: &[]tours.Criterion{{Name: "体量", Max: 100}}})
-		wantCode(t, err, errs.Conflict, "")
+		testutil.WantCode(t, err, errs.Conflict, "")
 		_, err = e.s.Update(e.ctx, sup, tr.ID, tours.Input{JudgeIDs: &[]int64{e.judges[0]}})
-		wantCode(t, err, errs.Conflict, "")
+		testutil.WantCode(t, err, errs.Conflict, "")
 		if _, err := e.s.Update(e.ctx, sup, tr.ID, tours.Input{Name: ptr("观摩（改名）")}); err != nil {
 			t.Fatal(err)
 		}
 		// Only drafts are deleted; closing twice is a conflict.
-		wantCode(t, e.s.Delete(e.ctx, sup, tr.ID), errs.Conflict, "")
+		testutil.WantCode(t, e.s.Delete(e.ctx, sup, tr.ID), errs.Conflict, "")
 		if err := e.s.Delete(e.ctx, sup, empty.ID); err != nil {
 			t.Fatal(err)
 		}
@@ -201,9 +201,9 @@ func TestTourBadInput(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, err = e.s.Close(e.ctx, sup, tr.ID)
-		wantCode(t, err, errs.Conflict, "")
+		testutil.WantCode(t, err, errs.Conflict, "")
 		_, err = e.s.Update(e.ctx, sup, tr.ID, tours.Input{Name: ptr("再改名")})
-		wantCode(t, err, errs.Conflict, "")
+		testutil.WantCode(t, err, errs.Conflict, "")
 	})
 }
 
@@ -217,11 +217,11 @@ func TestFindings(t *testing.T) {
 			t.Fatalf("findings: %v %+v", err, st)
 		}
 		_, err = e.s.SetFindings(e.ctx, e.as("supervisor"), tr.ID, 99999, tours.FindingsInput{Findings: "x"})
-		wantCode(t, err, errs.NotFound, "")
+		testutil.WantCode(t, err, errs.NotFound, "")
 		_, err = e.s.SetFindings(e.ctx, e.as("supervisor"), tr.ID, e.projects[0], tours.FindingsInput{Tags: []string{"a,b"}})
-		wantCode(t, err, errs.Validation, "tags")
+		testutil.WantCode(t, err, errs.Validation, "tags")
 		_, err = e.s.SetFindings(e.ctx, e.judge(1), tr.ID, e.projects[0], tours.FindingsInput{Findings: "x"})
-		wantCode(t, err, errs.Forbidden, "")
+		testutil.WantCode(t, err, errs.Forbidden, "")
 		// Judges do not see the office's findings on their page.
 		my, err := e.s.MyTour(e.ctx, e.judge(1), tr.ID)
 		if err != nil || my.Stops[2].Findings != "" {
