@@ -118,8 +118,13 @@ func (s *Service) Deliver(ctx context.Context, a *auth.Actor, letterID int64, in
 		f.Add("file_ids", "请户主在屏幕上签名", "a signature is required")
 	case len(in.FileIDs) > 1:
 		f.Add("file_ids", "每户只能附一个回执文件", "one receipt file per household")
-	case !s.fileOf(ctx, a, letterID, in.FileIDs[0]):
-		f.Add("file_ids", "回执文件不存在或不属于本告知书", "the receipt file was not uploaded to this letter")
+	default:
+		switch s.fileOf(ctx, a, letterID, in.FileIDs[0]) {
+		case fileMissing:
+			f.Add("file_ids", "回执文件不存在或不属于本告知书", "the receipt file was not uploaded to this letter")
+		case fileOthers:
+			f.Add("file_ids", "回执文件不是您上传的，请重新签名或拍照", "the receipt file was uploaded by someone else")
+		}
 	}
 	in.Signer = strings.TrimSpace(in.Signer)
 	if len([]rune(in.Signer)) > 30 {
@@ -242,8 +247,11 @@ func (s *Service) MarkBatch(ctx context.Context, a *auth.Actor, letterID int64, 
 	if err != nil {
 		return nil, err
 	}
-	if in.FileID == 0 || !s.fileOf(ctx, a, letterID, in.FileID) {
+	switch s.fileOf(ctx, a, letterID, in.FileID) {
+	case fileMissing:
 		f.Add("file_id", "请先上传签收单扫描件", "upload the scanned sheet first")
+	case fileOthers:
+		f.Add("file_id", "签收单扫描件须由您本人上传，请重新上传", "upload the scanned sheet yourself")
 	}
 	ids := uniqueIDs(in.HouseholdIDs)
 	switch {

@@ -275,3 +275,57 @@ func TestDeliveryRetriesAtOnce(t *testing.T) {
 		}
 	})
 }
+
+// A receipt or a scanned sheet counts only with the file its recorder
+// uploaded: another village's worker, or another office worker, uploading
+// to the same letter does not lend their file.
+func TestReceiptFileUploader(t *testing.T) {
+	testutil.EachDB(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		e.f.AddUser(t, "hk_field", "LX-HK", "field")
+		l := e.letter(t)
+		zj, hk, qs := e.as("zj_field"), e.as("hk_field"), e.as("qs_staff")
+		theirs := e.signature(t, hk, l.ID)
+		scan, err := e.s.UploadFile(e.ctx, qs, l.ID, "签收单.jpg", bytes.NewReader(pngBytes(t)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		unchanged := func(t *testing.T, before int) {
+			t.Helper()
+			if e.head(t) != before || e.f.Count(t, `SELECT COUNT(*) FROM fire_deliveries`) != 0 || e.f.Count(t, `SELECT COUNT(*) FROM fire_receipt_batches`) != 0 {
+				t.Fatal("a refused receipt changed something")
+			}
+		}
+		before := e.head(t)
+		_, _, err = e.s.Deliver(e.ctx, zj, l.ID, fire.DeliveryInput{HouseholdID: e.hh["QS-ZJ"][0], Method: fire.MethodPhoto, FileIDs: []int64{theirs}})
+		wantCode(t, err, errs.Validation, "file_ids")
+		if x, _ := errs.As(err); x.Fields["file_ids"].ZH != "回执文件不是您上传的，请重新签名或拍照" {
+			t.Fatalf("message %q", x.Fields["file_ids"].ZH)
+		}
+		unchanged(t, before)
+		// The town admin marking from a scan someone else uploaded.
+		_, err = e.s.MarkBatch(e.ctx, e.as("qs_admin"), l.ID, fire.BatchInput{VillageID: e.unit("QS-ZJ"), FileID: scan.ID, HouseholdIDs: e.hh["QS-ZJ"][:2]})
+		wantCode(t, err, errs.Validation, "file_id")
+		unchanged(t, before)
+		// A letter's own file: only its uploader may set it.
+		doc, err := e.s.UploadFile(e.ctx, qs, 0, "戒严令.pdf", bytes.NewReader([]byte("%PDF-1.4\n%%EOF\n")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		before = e.head(t)
+		_, err = e.s.UpdateLetter(e.ctx, e.as("supervisor"), l.ID, fire.LetterInput{FileID: &doc.ID})
+		wantCode(t, err, errs.Validation, "file_id")
+		unchanged(t, before)
+		// Their own uploads go through.
+		if _, _, err := e.s.Deliver(e.ctx, hk, l.ID, fire.DeliveryInput{HouseholdID: e.hh["LX-HK"][0], Method: fire.MethodSignature,
+			FileIDs: []int64{theirs}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.s.MarkBatch(e.ctx, qs, l.ID, fire.BatchInput{VillageID: e.unit("QS-ZJ"), FileID: scan.ID, HouseholdIDs: e.hh["QS-ZJ"][:2]}); err != nil {
+			t.Fatal(err)
+		}
+		if n := e.f.Count(t, `SELECT COUNT(*) FROM fire_deliveries`); n != 3 {
+			t.Fatalf("%d deliveries", n)
+		}
+	})
+}

@@ -14,7 +14,6 @@ import (
 	"diaodu/internal/fire"
 	"diaodu/internal/platform/auth"
 	"diaodu/internal/platform/db"
-	"diaodu/internal/platform/errs"
 	"diaodu/internal/registry"
 	"diaodu/internal/testutil"
 )
@@ -92,27 +91,17 @@ func (e *env) signature(t testing.TB, a *auth.Actor, letterID int64) int64 {
 	return f.ID
 }
 
-// deliver records a signed receipt for a household as a.
+// deliver records a signed receipt for a household as a, with a signature a uploaded.
 func (e *env) deliver(t testing.TB, a *auth.Actor, letterID, household int64, key string) (*fire.Delivery, bool, error) {
 	t.Helper()
 	return e.s.Deliver(e.ctx, a, letterID, fire.DeliveryInput{HouseholdID: household, Method: fire.MethodSignature,
-		FileIDs: []int64{e.signature(t, e.as("admin"), letterID)}, ClientKey: key})
+		FileIDs: []int64{e.signature(t, a, letterID)}, ClientKey: key})
 }
 
 func (e *env) advance(d time.Duration) { e.f.Clock.Advance(d) }
 
-func wantCode(t testing.TB, err error, code errs.Code, field string) {
-	t.Helper()
-	x, ok := errs.As(err)
-	if !ok || x.Code != code {
-		t.Fatalf("want %s, got %v", code, err)
-	}
-	if field != "" {
-		if _, ok := x.Fields[field]; !ok {
-			t.Fatalf("want field %q named, got %v", field, x.Fields)
-		}
-	}
-}
+// wantCode is the shared check of a refusal's code and field.
+var wantCode = testutil.WantCode
 
 func pngBytes(t testing.TB) []byte {
 	t.Helper()

@@ -2,11 +2,12 @@ package fire
 
 import (
 	"context"
-	"diaodu/internal/attachments"
+	"database/sql"
 	"fmt"
 	"io"
 	"strings"
 
+	"diaodu/internal/attachments"
 	"diaodu/internal/platform/audit"
 	"diaodu/internal/platform/auth"
 	"diaodu/internal/platform/calendar"
@@ -169,6 +170,7 @@ func (s *Service) checkLetter(ctx context.Context, a *auth.Actor, l *Letter, in 
 	if in.Body != nil {
 		l.Body = strings.TrimSpace(*in.Body)
 	}
+	stored := l.FileID
 	if in.FileID != nil {
 		l.FileID = *in.FileID
 	}
@@ -184,8 +186,14 @@ func (s *Service) checkLetter(ctx context.Context, a *auth.Actor, l *Letter, in 
 	if l.Body == "" && l.FileID == 0 {
 		f.Add("body", "请填写正文或上传文件", "give the text or a file")
 	}
-	if l.FileID != 0 && !s.fileOf(ctx, a, l.ID, l.FileID) && !s.fileOf(ctx, a, 0, l.FileID) {
-		f.Add("file_id", "文件不存在或未上传到本告知书", "file not found")
+	// A file kept from before was checked when it was set (perhaps by another editor).
+	if l.FileID != 0 && l.FileID != stored {
+		switch max(s.fileOf(ctx, a, l.ID, l.FileID), s.fileOf(ctx, a, 0, l.FileID)) {
+		case fileMissing:
+			f.Add("file_id", "文件不存在或未上传到本告知书", "file not found")
+		case fileOthers:
+			f.Add("file_id", "该文件不是您上传的，请重新上传", "the file was uploaded by someone else; upload it again")
+		}
 	}
 	date := func(field, name string, p *string, d *calendar.Date) {
 		if p == nil {
@@ -231,13 +239,32 @@ func (s *Service) checkLetter(ctx context.Context, a *auth.Actor, l *Letter, in 
 	return f.Err()
 }
 
+// fileCheck is what fileOf found.
+type fileCheck int
+
+const (
+	fileMissing fileCheck = iota // no such file on this letter
+	fileOthers                   // on this letter, but uploaded by someone else
+	fileOwn                      // on this letter, uploaded by the actor
+)
+
 // fileOf tells whether a file was uploaded to this letter (letter 0: to a
-// letter not created yet — uploads before creation are attached to 0).
-func (s *Service) fileOf(ctx context.Context, a *auth.Actor, letterID, fileID int64) bool {
-	var n int
-	err := s.DB.Read.QueryRowContext(ctx, `SELECT COUNT(*) FROM files WHERE id = $1 AND object_type = $2 AND object_id = $3`,
-		fileID, fileOwner, idStr(letterID)).Scan(&n)
-	return err == nil && n == 1
+// letter not created yet — uploads before creation are attached to 0) and
+// whether the actor uploaded it. Receipts and scans are only accepted from
+// their uploader: every user who may record a delivery may upload to the
+// letter, so the letter alone would let a village worker attach another
+// village's signature, or an office worker someone else's scan.
+func (s *Service) fileOf(ctx context.Context, a *auth.Actor, letterID, fileID int64) fileCheck {
+	var by, token sql.NullInt64
+	err := s.DB.Read.QueryRowContext(ctx, `SELECT uploaded_by, uploaded_by_token FROM files WHERE id = $1 AND object_type = $2 AND object_id = $3`,
+		fileID, fileOwner, idStr(letterID)).Scan(&by, &token)
+	switch {
+	case err != nil:
+		return fileMissing
+	case (a.UserID != 0 && by.Int64 == a.UserID) || (a.TokenID != 0 && token.Int64 == a.TokenID) || (a.UserID == 0 && a.TokenID == 0 && !by.Valid && !token.Valid):
+		return fileOwn // the last case: the system actor's own uploads (the demo loader's)
+	}
+	return fileOthers
 }
 
 // CreateLetter creates a letter campaign.

@@ -5,13 +5,12 @@ import { mount } from '@vue/test-utils'
 import { distanceText, durationText, routePath } from '@/api/patrol'
 import RouteSvg from '@/views/fire/patrol/RouteSvg.vue'
 import PatrolPhoneView from '@/views/fire/patrol/PatrolPhoneView.vue'
-import { setCsrfToken } from '@/api/http'
-import { resetOutboxForTests } from '@/composables/useOutbox'
 import { session } from '@/stores/session'
 import zh from '@/i18n/zh/patrol'
 import en from '@/i18n/en/patrol'
 import { json, mockFetch, waitFor } from './helpers'
-import { $, mountAt, signInAs } from './SupervisionFixtures'
+import { $, mountAt } from './SupervisionFixtures'
+import { patrolPhone, type Routes } from './PatrolFixtures'
 
 vi.mock('@/ui/feedback', async (orig) => ({ ...(await orig<typeof import('@/ui/feedback')>()), confirmAction: vi.fn(async () => true) }))
 
@@ -53,28 +52,11 @@ describe('patrol helpers', () => {
 describe('the phone patrol page', () => {
   let down = false
   let fetch: ReturnType<typeof mockFetch>
-  let routes: Record<string, Parameters<typeof mockFetch>[0][string]>
-  const geo = {
-    watchPosition: vi.fn((ok: PositionCallback) => {
-      ok({ timestamp: Date.now(), coords: { latitude: 25.02, longitude: 102.62, accuracy: 8 } } as GeolocationPosition)
-      return 1
-    }),
-    getCurrentPosition: vi.fn(),
-    clearWatch: vi.fn(),
-  }
+  let routes: Routes
 
   beforeEach(() => {
-    resetOutboxForTests(true)
-    localStorage.clear()
-    setCsrfToken('csrf')
-    signInAs('field')
     down = false
-    Object.defineProperty(navigator, 'geolocation', { value: geo, configurable: true })
-    routes = {
-      'GET /api/v1/meta': () => json({ now: new Date(Date.now() + 3600_000).toISOString() }), // the server's clock runs an hour ahead
-      'GET /api/v1/fire/squads': () => json([]),
-      'GET /api/v1/fire/villages': () => json([{ id: 5, name: '张家村', posts: [{ id: 8, name: '东山岗', village_id: 5, patrollers: [] }] }]),
-    }
+    routes = patrolPhone(() => new Date(Date.now() + 3600_000)) // the server's clock runs an hour ahead
     fetch = mockFetch(routes)
   })
   afterEach(() => {

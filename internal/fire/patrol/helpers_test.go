@@ -9,7 +9,6 @@ import (
 	"diaodu/internal/fire/patrol"
 	"diaodu/internal/platform/auth"
 	"diaodu/internal/platform/db"
-	"diaodu/internal/platform/errs"
 	"diaodu/internal/testutil"
 )
 
@@ -78,15 +77,5 @@ func (e *env) warn(t testing.TB, level int, towns ...int64) {
 	}
 }
 
-func wantCode(t testing.TB, err error, code errs.Code, field string) {
-	t.Helper()
-	e, ok := errs.As(err)
-	if !ok || e.Code != code {
-		t.Fatalf("want %s, got %v", code, err)
-	}
-	if field != "" {
-		if _, ok := e.Fields[field]; !ok {
-			t.Fatalf("want field %s, got %v", field, e.Fields)
-		}
-	}
-}
+// wantCode is the shared check of a refusal's code and field.
+var wantCode = testutil.WantCode

@@ -1,7 +1,10 @@
 package patrol_test
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -9,6 +12,7 @@ import (
 	"diaodu/internal/platform/auth"
 	"diaodu/internal/platform/db"
 	"diaodu/internal/platform/errs"
+	"diaodu/internal/platform/httpx"
 	"diaodu/internal/testutil"
 )
 
@@ -214,34 +218,195 @@ func TestHTTP(t *testing.T) {
 	})
 }
 
-// The same table over HTTP for one action of each kind: the status codes
-// follow the service's errors.
-func TestPermissionMatrixHTTP(t *testing.T) {
-	status := map[want]int{OK: 0, NF: http.StatusNotFound, FB: http.StatusForbidden, VL: http.StatusUnprocessableEntity}
-	type hAction struct {
-		name   string
-		req    func(e *env, t testing.TB, s side) (method, path string, body any)
-		ok     int
-		qs, lx row
+// svc is a service action's two rows, for the HTTP table.
+func svc(name string) [2]row {
+	for _, a := range actions {
+		if a.name == name {
+			return [2]row{a.qs, a.lx}
+		}
 	}
-	hActions := []hAction{
-		{"view patrol", func(e *env, t testing.TB, s side) (string, string, any) {
-			return "GET", "/api/v1/fire/patrols/" + idStr(e.patrolOn(t, s).ID), nil
-		}, 200, actions[0].qs, actions[0].lx},
-		{"broadcast", func(e *env, t testing.TB, s side) (string, string, any) {
-			return "POST", "/api/v1/fire/broadcasts", map[string]any{"village_id": e.unit(s.village), "times": []string{"08:00"}, "content": "防火"}
-		}, 201, actions[4].qs, actions[4].lx},
-		{"edit post", func(e *env, t testing.TB, s side) (string, string, any) {
-			p, err := e.s.SavePost(e.ctx, e.as("admin"), 0, patrol.PostInput{VillageID: e.unit(s.village), Name: "岗"})
+	panic("no action " + name)
+}
+
+// EM is a list answered 200 without the side's object among its items.
+const EM = want("not listed")
+
+// upload is a multipart body with one file.
+type upload struct {
+	name string
+	data []byte
+}
+
+// One GPX track of two untimed points, spread over the patrol.
+const gpxTrack = `<gpx><trk><trkseg><trkpt lat="31.000" lon="117.200"/><trkpt lat="31.010" lon="117.210"/></trkseg></trk></gpx>`
+
+// Every endpoint of handler.go over HTTP, for every role, on an object in
+// 青石镇 (张家村) and one in 柳溪镇 (河口村): the status code, whether a list
+// holds the object, and for every refused call that nothing changed (each
+// write records an audit entry in its own transaction, so the chain's head
+// not moving means no write committed).
+func TestPermissionMatrixHTTP(t *testing.T) {
+	status := map[want]int{NF: http.StatusNotFound, FB: http.StatusForbidden, VL: http.StatusUnprocessableEntity, EM: http.StatusOK}
+	type hrow struct {
+		route string // "METHOD pattern" as handler.go registers it
+		ok    int    // the status of an allowed call
+		list  bool   // the answer lists items; OK means the object is among them, EM that it is not
+		once  bool   // no object: one row, run on the 青石镇 side only
+		// req makes the object on side s fresh and names the call; id is the
+		// object a list should hold.
+		req  func(e *env, t testing.TB, s side) (path string, body any, id int64)
+		rows [2]row
+	}
+	var (
+		viewList   = [2]row{{OK, OK, OK, OK, OK, OK, FB, EM, EM}, {OK, OK, OK, EM, EM, EM, FB, OK, EM}}
+		fieldWrite = [2]row{{OK, OK, FB, OK, OK, OK, FB, VL, VL}, {OK, OK, FB, VL, VL, VL, FB, OK, VL}} // a form naming a village
+		manageNew  = [2]row{{OK, OK, FB, OK, FB, FB, FB, VL, FB}, {OK, OK, FB, VL, FB, FB, FB, OK, FB}}
+		manageEdit = [2]row{{OK, OK, FB, OK, FB, FB, FB, NF, FB}, {OK, OK, FB, NF, FB, FB, FB, OK, FB}}
+	)
+	path := func(f string, a ...any) string { return fmt.Sprintf("/api/v1/fire/"+f, a...) }
+	other := func(s side) side {
+		if s == qsSide {
+			return lxSide
+		}
+		return qsSide
+	}
+	squad := func(e *env, t testing.TB, owner side, areas ...side) *patrol.Squad {
+		in := patrol.SquadInput{Name: "小分队" + e.key(), UnitID: e.unit(owner.town), Members: []patrol.Member{{Name: "李四"}}}
+		for _, a := range areas {
+			in.AreaIDs = append(in.AreaIDs, e.unit(a.village))
+		}
+		sq, err := e.s.SaveSquad(e.ctx, e.as("admin"), 0, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sq
+	}
+	squadBody := func(e *env, s side) map[string]any {
+		return map[string]any{"name": "小分队" + e.key(), "kind": "骑巡", "unit_id": e.unit(s.town), "members": []map[string]any{{"name": "李四"}},
+			"area_ids": []int64{e.unit(s.village)}}
+	}
+	postOn := func(e *env, t testing.TB, s side) *patrol.Post {
+		p, err := e.s.SavePost(e.ctx, e.as("admin"), 0, patrol.PostInput{VillageID: e.unit(s.village), Name: "岗" + e.key()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	rows := []hrow{
+		{"GET /api/v1/fire/home", 200, false, true, func(e *env, t testing.TB, s side) (string, any, int64) {
+			return path("home"), nil, 0
+		}, [2]row{{OK, OK, OK, OK, OK, OK, FB, OK, OK}}},
+		{"GET /api/v1/fire/broadcasts", 200, true, false, func(e *env, t testing.TB, s side) (string, any, int64) {
+			b, _, err := e.s.CreateBroadcast(e.ctx, e.as("admin"), patrol.BroadcastInput{VillageID: e.unit(s.village), Times: []string{"08:00"}, Content: "防火"})
 			if err != nil {
 				t.Fatal(err)
 			}
-			return "PUT", "/api/v1/fire/posts/" + idStr(p.ID), map[string]any{"name": "岗位二", "patrollers": []map[string]any{{"name": "丙"}}}
-		}, 200, actions[6].qs, actions[6].lx},
-		{"fix check", func(e *env, t testing.TB, s side) (string, string, any) {
-			return "POST", "/api/v1/fire/checks/" + idStr(e.checkOn(t, s).ID) + "/fixed", map[string]any{"fixed_on": "2026-11-26", "note": "已整改"}
-		}, 200, actions[9].qs, actions[9].lx},
+			return path("broadcasts?page_size=100&village_id=%d", e.unit(s.village)), nil, b.ID
+		}, viewList},
+		{"POST /api/v1/fire/broadcasts", 201, false, false, func(e *env, t testing.TB, s side) (string, any, int64) {
+			return path("broadcasts"), map[string]any{"village_id": e.unit(s.village), "times": []string{"08:00"}, "content": "防火"}, 0
+		}, svc("broadcast")},
+		{"GET /api/v1/fire/squads", 200, true, false, func(e *env, t testing.TB, s side) (string, any, int64) {
+			return path("squads"), nil, squad(e, t, s, s).ID
+		}, viewList},
+		{"POST /api/v1/fire/squads", 201, false, false, func(e *env, t testing.TB, s side) (string, any, int64) {
+			return path("squads"), squadBody(e, s), 0
+		}, manageNew},
+		{"PUT /api/v1/fire/squads/{id}", 200, false, false, func(e *env, t testing.TB, s side) (string, any, int64) {
+			return path("squads/%d", squad(e, t, s, s).ID), squadBody(e, s), 0
+		}, manageEdit},
+		// The other town's squad whose area reaches into this side's village:
+		// listed here, but only its own town (or the district) changes it.
+		{"PUT /api/v1/fire/squads/{id}", 200, false, false, func(e *env, t testing.TB, s side) (string, any, int64) {
+			return path("squads/%d", squad(e, t, other(s), other(s), s).ID), squadBody(e, s), 0
+		}, [2]row{{OK, OK, FB, FB, FB, FB, FB, VL, FB}, {OK, OK, FB, VL, FB, FB, FB, FB, FB}}},
+		{"GET /api/v1/fire/patrols", 200, true, false, func(e *env, t testing.TB, s side) (string, any, int64) {
+			return path("patrols?page_size=100&village_id=%d", e.unit(s.village)), nil, e.patrolOn(t, s).ID
+		}, viewList},
+		{"POST /api/v1/fire/patrols", 201, false, false, func(e *env, t testing.TB, s side) (string, any, int64) {
+			return path("patrols"), map[string]any{"post_id": postOn(e, t, s).ID, "client_key": e.key()}, 0
+		}, fieldWrite},
+		{"GET /api/v1/fire/patrols/{id}", 200, false, false, func(e *env, t testing.TB, s side) (string, any, int64) {
+			return path("patrols/%d", e.patrolOn(t, s).ID), nil, 0
+		}, svc("view patrol")},
+		{"POST /api/v1/fire/patrols/{id}/points", 201, false, false, func(e *env, t testing.TB, s side) (string, any, int64) {
+			return path("patrols/%d/points", e.patrolOn(t, s).ID), patrol.PointsInput{ClientKey: e.key(), Points: pts(e.now().Add(-time.Minute), 1, 31)}, 0
+		}, svc("record route")},
+		{"POST /api/v1/fire/patrols/{id}/findings", 201, false, false, func(e *env, t testing.TB, s side) (string, any, int64) {
+			return path("patrols/%d/findings", e.patrolOn(t, s).ID), map[string]any{"kind": "fire_source", "note": "烟头"}, 0
+		}, svc("finding")},
+		{"POST /api/v1/fire/patrols/{id}/end", 200, false, false, func(e *env, t testing.TB, s side) (string, any, int64) {
+			return path("patrols/%d/end", e.patrolOn(t, s).ID), map[string]any{}, 0
+		}, svc("end patrol")},
+		{"POST /api/v1/fire/patrols/{id}/gpx", 200, false, false, func(e *env, t testing.TB, s side) (string, any, int64) {
+			return path("patrols/%d/gpx", e.patrolOn(t, s).ID), upload{"track.gpx", []byte(gpxTrack)}, 0
+		}, svc("end patrol")}, // the same recorders as ending it
+		{"POST /api/v1/fire/photos", 201, false, true, func(e *env, t testing.TB, s side) (string, any, int64) {
+			return path("photos"), upload{"a.png", []byte(pngBytes)}, 0
+		}, [2]row{{OK, OK, FB, OK, OK, OK, FB, OK, OK}}}, // fire.field, against the uploader's own unit
+		{"GET /api/v1/fire/villages", 200, true, false, func(e *env, t testing.TB, s side) (string, any, int64) {
+			v, err := e.s.SaveVillage(e.ctx, e.as("admin"), patrol.VillageInput{VillageID: e.unit(s.village)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return path("villages"), nil, v.ID
+		}, viewList},
+		{"POST /api/v1/fire/villages", 200, false, false, func(e *env, t testing.TB, s side) (string, any, int64) {
+			return path("villages"), map[string]any{"village_id": e.unit(s.village), "note": "林区"}, 0
+		}, manageNew},
+		{"POST /api/v1/fire/posts", 201, false, false, func(e *env, t testing.TB, s side) (string, any, int64) {
+			return path("posts"), map[string]any{"village_id": e.unit(s.village), "name": "东山岗", "patrollers": []map[string]any{{"name": "王五"}}}, 0
+		}, manageNew},
+		{"PUT /api/v1/fire/posts/{id}", 200, false, false, func(e *env, t testing.TB, s side) (string, any, int64) {
+			return path("posts/%d", postOn(e, t, s).ID), map[string]any{"name": "岗位二", "patrollers": []map[string]any{{"name": "丙"}}}, 0
+		}, svc("edit post")},
+		{"POST /api/v1/fire/lights", 200, false, true, func(e *env, t testing.TB, s side) (string, any, int64) {
+			return path("lights"), nil, 0
+		}, [2]row{{OK, OK, FB, OK, FB, FB, FB, OK, FB}}},
+		{"GET /api/v1/fire/reports", 200, true, false, func(e *env, t testing.TB, s side) (string, any, int64) {
+			return path("reports?page_size=100&village_id=%d", e.unit(s.village)), nil, e.reportOn(t, s).ID
+		}, viewList},
+		{"POST /api/v1/fire/reports", 201, false, false, func(e *env, t testing.TB, s side) (string, any, int64) {
+			return path("reports"), map[string]any{"occurred_at": e.now().Add(-time.Hour), "unit_id": e.unit(s.village), "place": "后山"}, 0
+		}, manageNew},
+		{"GET /api/v1/fire/reports/{id}", 200, false, false, func(e *env, t testing.TB, s side) (string, any, int64) {
+			return path("reports/%d", e.reportOn(t, s).ID), nil, 0
+		}, svc("view report")},
+		{"PUT /api/v1/fire/reports/{id}", 200, false, false, func(e *env, t testing.TB, s side) (string, any, int64) {
+			return path("reports/%d", e.reportOn(t, s).ID), map[string]any{"occurred_at": e.now().Add(-time.Hour), "unit_id": e.unit(s.village),
+				"place": "山脚", "area_ha": 0.5}, 0
+		}, manageEdit},
+		{"POST /api/v1/fire/reports/{id}/events", 201, false, false, func(e *env, t testing.TB, s side) (string, any, int64) {
+			return path("reports/%d/events", e.reportOn(t, s).ID), map[string]any{"kind": "dispatched"}, 0
+		}, svc("report event")},
+		{"GET /api/v1/fire/checks", 200, true, false, func(e *env, t testing.TB, s side) (string, any, int64) {
+			return path("checks?page_size=100&town_id=%d", e.unit(s.town)), nil, e.checkOn(t, s).ID
+		}, [2]row{{OK, OK, OK, OK, OK, EM, FB, EM, EM}, {OK, OK, OK, EM, EM, EM, FB, OK, EM}}}, // checks are on towns
+		{"POST /api/v1/fire/checks", 201, false, false, func(e *env, t testing.TB, s side) (string, any, int64) {
+			return path("checks"), map[string]any{"town_id": e.unit(s.town), "checked_on": "2026-11-25", "items": "责任制落实"}, 0
+		}, manageNew},
+		{"POST /api/v1/fire/checks/{id}/fixed", 200, false, false, func(e *env, t testing.TB, s side) (string, any, int64) {
+			return path("checks/%d/fixed", e.checkOn(t, s).ID), map[string]any{"fixed_on": "2026-11-26", "note": "已整改"}, 0
+		}, svc("fix check")},
 	}
+
+	// The table covers every route the module registers.
+	rt := httpx.NewRouter(nil)
+	(&patrol.Service{}).Routes(rt)
+	covered := map[string]bool{}
+	for _, r := range rows {
+		covered[r.route] = true
+	}
+	for _, r := range rt.Routes() {
+		if !covered[r.Method+" "+r.Path] {
+			t.Errorf("%s %s has no row in the table", r.Method, r.Path)
+		}
+		delete(covered, r.Method+" "+r.Path)
+	}
+	for r := range covered {
+		t.Errorf("row %s names no route", r)
+	}
+
 	testutil.EachDB(t, func(t *testing.T, d *db.DB) {
 		e := newEnv(t, d)
 		e.f.AddUser(t, "hk_field", "LX-HK", "field")
@@ -250,20 +415,59 @@ func TestPermissionMatrixHTTP(t *testing.T) {
 		for _, u := range who {
 			clients[u] = srv.Login(t, u)
 		}
-		for _, ac := range hActions {
+		for _, r := range rows {
+			method, _, _ := strings.Cut(r.route, " ")
 			for si, s := range []side{qsSide, lxSide} {
-				exp := [2]row{ac.qs, ac.lx}[si]
+				if r.once && si > 0 {
+					break
+				}
 				for i, u := range who {
-					method, path, body := ac.req(e, t, s)
-					wantStatus := status[exp[i]]
-					if wantStatus == 0 {
-						wantStatus = ac.ok
+					exp := r.rows[si][i]
+					p, body, id := r.req(e, t, s)
+					before := e.head(t)
+					var res *testutil.Resp
+					if up, ok := body.(upload); ok {
+						res = clients[u].Upload(p, nil, up.name, up.data)
+					} else {
+						res = clients[u].Do(method, p, body)
 					}
-					if r := clients[u].Do(method, path, body); r.Status != wantStatus {
-						t.Errorf("%s on %s by %s: HTTP %d, want %d (%s)", ac.name, s.village, u, r.Status, wantStatus, r.Body)
+					wantStatus, ok := status[exp]
+					if !ok {
+						wantStatus = r.ok
+					}
+					if res.Status != wantStatus {
+						t.Errorf("%s on %s by %s: HTTP %d, want %d (%.200s)", r.route, s.village, u, res.Status, wantStatus, res.Body)
+						continue
+					}
+					if r.list && res.Status == http.StatusOK && listed(t, res.Body, id) != (exp == OK) {
+						t.Errorf("%s on %s by %s: the object listed is %v, want %v", r.route, s.village, u, !(exp == OK), exp == OK)
+					}
+					if exp != OK && e.head(t) != before {
+						t.Errorf("%s on %s by %s: a refused call changed something", r.route, s.village, u)
 					}
 				}
 			}
 		}
 	})
+}
+
+// listed tells whether a list answer (an array, or a page's items) holds id.
+func listed(t testing.TB, body []byte, id int64) bool {
+	t.Helper()
+	var page struct {
+		Items []struct{ ID int64 } `json:"items"`
+	}
+	var arr []struct{ ID int64 }
+	if err := json.Unmarshal(body, &arr); err != nil {
+		if err := json.Unmarshal(body, &page); err != nil {
+			t.Fatalf("not a list: %.200s", body)
+		}
+		arr = page.Items
+	}
+	for _, x := range arr {
+		if x.ID == id {
+			return true
+		}
+	}
+	return false
 }

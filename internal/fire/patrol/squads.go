@@ -116,6 +116,11 @@ func (s *Service) SaveSquad(ctx context.Context, a *auth.Actor, id int64, in Squ
 		if before, err = s.GetSquad(ctx, a, id); err != nil {
 			return nil, err
 		}
+		// A squad is listed wherever its area reaches (a town's squad helps a
+		// neighbour's village), but only its own unit's managers change it.
+		if !a.InScope(before.unitPath) {
+			return nil, errs.New(errs.Forbidden, "该小分队属于“"+before.Unit.Name+"”，只能由其所属单位修改", "only the squad's own unit may change it")
+		}
 	}
 	u, ms, areas, err := s.squadInput(ctx, a, in)
 	if err != nil {
