@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"fmt"
+	"log/slog"
 	"path/filepath"
 	"strconv"
 	"time"
@@ -72,7 +74,19 @@ func Open(ctx context.Context, cfg Config, clk clock.Clock) (*App, error) {
 		d.Close()
 		return nil, err
 	}
-	return Wire(cfg, d, clk)
+	a, err := Wire(cfg, d, clk)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	// Hazards written before migration 0020 get their search pairs once.
+	if n, err := a.Safety.BackfillSearch(ctx); err != nil {
+		d.Close()
+		return nil, fmt.Errorf("hazard search index: %w", err)
+	} else if n > 0 {
+		slog.Info("indexed hazards for search", "hazards", n)
+	}
+	return a, nil
 }
 
 // Wire builds the services on an open, migrated database.

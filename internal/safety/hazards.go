@@ -95,6 +95,8 @@ type HazardFilter struct {
 	Overdue           *bool
 	Supervised        *bool
 	Q                 string
+
+	named []int64 // enterprises with Q in their name, looked up first
 }
 
 var hazardSorts = map[string]string{
@@ -120,11 +122,18 @@ func hazardOrder(sort string) (string, error) {
 	return col + dir + ", h.id" + dir, nil
 }
 
+// filtered tells whether the ledger is filtered by more than its scope.
+func (f HazardFilter) filtered() bool {
+	return f.CampaignID != 0 || f.Industry != "" || f.TownID != 0 || f.SupervisingUnitID != 0 || f.EnterpriseID != 0 ||
+		f.Level != "" || len(f.Statuses) > 0 || f.Overdue != nil || f.Supervised != nil
+}
+
 // where builds the ledger's condition for the actor.
 func (f HazardFilter) where(a *auth.Actor, today calendar.Date, dialect db.Dialect) (string, db.Args, error) {
 	var args db.Args
 	arg := args.Add
-	w := scopeSQL(a, "h.town_path", "h.supervising_path", &args)
+	// The filters go inside each branch of the scope (see scopeAnd).
+	w := ""
 	fe := errs.Fields{}
 	if f.CampaignID != 0 {
 		w += " AND h.campaign_id = " + arg(f.CampaignID)
@@ -167,18 +176,9 @@ func (f HazardFilter) where(a *auth.Actor, today calendar.Date, dialect db.Diale
 	if f.Supervised != nil {
 		w += " AND h.supervised = " + arg(*f.Supervised)
 	}
+	w = scopeAnd(a, "h.town_path", "h.supervising_path", &args, strings.TrimPrefix(w, " AND "))
 	if q := strings.TrimSpace(f.Q); q != "" {
-		// The enterprise by name through the small enterprises table, so
-		// the count needs no join; the description by a scan.
-		// Case-insensitive without LOWER() on 100,000 descriptions: SQLite's
-		// LIKE already ignores ASCII case, PostgreSQL has ILIKE.
-		like := arg(db.Like(strings.ToLower(q)))
-		op := " LIKE "
-		if dialect == db.Postgres {
-			op = " ILIKE "
-		}
-		w += " AND (h.enterprise_id IN (SELECT id FROM enterprises WHERE LOWER(name) LIKE " + like + ` ESCAPE '\') OR h.description` + op +
-			like + ` ESCAPE '\' OR h.notice_number LIKE ` + like + ` ESCAPE '\')`
+		w += " AND " + searchCond(q, f.named, dialect, &args)
 	}
 	return w, args, fe.Err()
 }
@@ -192,14 +192,17 @@ func (s *Service) ListHazards(ctx context.Context, a *auth.Actor, f HazardFilter
 	if err != nil {
 		return nil, 0, err
 	}
-	if f.Q != "" {
-		// A text search reads every row anyway: both databases would
-		// otherwise walk the sort's index and fetch each row from the
-		// table, several times slower than scanning the table and sorting
-		// the matches.
+	if f.Q != "" || (!a.DistrictWide() && f.filtered()) {
+		// Sort the matches rather than walk the sort's index: a text
+		// search's matches come from the pair index, and a filtered
+		// town's from its path index (see scopeAnd), a few rows each,
+		// where the walk would visit a district's rows to find 20.
 		order = strings.NewReplacer("h.found_on", "h.found_on || ''", "h.deadline", "h.deadline || ''").Replace(order)
 	}
 	today := s.today()
+	if f.named, err = s.enterprisesNamed(ctx, f.Q); err != nil {
+		return nil, 0, err
+	}
 	where, args, err := f.where(a, today, s.DB.Dialect)
 	if err != nil {
 		return nil, 0, err
@@ -224,7 +227,8 @@ func (s *Service) ListHazards(ctx context.Context, a *auth.Actor, f HazardFilter
 	// A page: pick the ids on the hazards table alone (its indexes give
 	// the order), then join names for those 20 rows only; one joined
 	// query lets the planner start from the small tables and sort 100,000
-	// rows. A text search, which reads every row, counts in the same pass.
+	// rows. A text search, which sorts its matches anyway, counts them in the
+	// same pass.
 	total, err := 0, error(nil)
 	counted := f.Q != ""
 	if !counted {
@@ -521,11 +525,11 @@ func (s *Service) insertHazard(ctx context.Context, w *audit.W, a *auth.Actor, e
 	var id int64
 	if err := w.QueryRowContext(ctx, `INSERT INTO safety_hazards (client_key, enterprise_id, industry, town_id, town_path,
 		supervising_unit_id, supervising_path, campaign_id, inspection_id, description, level, found_on, found_by, found_by_user,
-		responsible_person, measures, deadline, funds, status, open, created_by, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 'pending', TRUE, $14, $19, $19) RETURNING id`,
+		responsible_person, measures, deadline, funds, status, open, created_by, created_at, updated_at, grams)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 'pending', TRUE, $14, $19, $19, $20) RETURNING id`,
 		nullStr(key), e.ID, e.Industry, db.NullID(e.TownID), e.TownPath, db.NullID(e.SupervisingUnitID), e.SupervisingPath,
 		db.NullID(in.CampaignID), db.NullID(inspectionID), h.Description, h.Level, h.FoundOn, h.FoundBy, db.NullID(a.UserID),
-		h.ResponsiblePerson, h.Measures, h.Deadline, h.Funds, w.Now()).Scan(&id); err != nil {
+		h.ResponsiblePerson, h.Measures, h.Deadline, h.Funds, w.Now(), searchGrams(h.Description)).Scan(&id); err != nil {
 		return 0, err
 	}
 	if err := s.takeFiles(ctx, w, a, "photo_ids", "hazard", id, "before", ownerUnit(e, a), in.PhotoIDs); err != nil {
@@ -652,8 +656,9 @@ func (s *Service) UpdateHazard(ctx context.Context, a *auth.Actor, id int64, in 
 			return err
 		}
 		if _, err := w.ExecContext(ctx, `UPDATE safety_hazards SET description = $1, level = $2, found_on = $3, found_by = $4,
-			responsible_person = $5, measures = $6, deadline = $7, funds = $8, updated_at = $9 WHERE id = $10`,
-			h.Description, h.Level, h.FoundOn, h.FoundBy, h.ResponsiblePerson, h.Measures, h.Deadline, h.Funds, w.Now(), h.ID); err != nil {
+			responsible_person = $5, measures = $6, deadline = $7, funds = $8, updated_at = $9, grams = $10 WHERE id = $11`,
+			h.Description, h.Level, h.FoundOn, h.FoundBy, h.ResponsiblePerson, h.Measures, h.Deadline, h.Funds, w.Now(),
+			searchGrams(h.Description, h.NoticeNumber), h.ID); err != nil {
 			return err
 		}
 		if err := s.takeFiles(ctx, w, a, "photo_ids", "hazard", h.ID, "before", hazardUnit(h, a), in.PhotoIDs); err != nil {

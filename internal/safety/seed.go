@@ -38,7 +38,7 @@ type Seed struct {
 var seedCols = []string{"id", "enterprise_id", "industry", "town_id", "town_path", "supervising_unit_id", "supervising_path",
 	"campaign_id", "inspection_id", "description", "level", "found_on", "found_by", "responsible_person", "measures", "deadline",
 	"funds", "status", "open", "rejections", "plan", "plan_at", "supervised", "notice_number", "submitted_by", "submitted_at",
-	"verified_by", "closed_at", "created_by", "created_at", "updated_at"}
+	"verified_by", "closed_at", "created_by", "created_at", "updated_at", "grams"}
 
 // CopyHazards inserts seeds in w with CopyFrom and returns their ids (in
 // order). The caller records the audit entries.
@@ -67,7 +67,8 @@ func CopyHazards(ctx context.Context, w *audit.W, seeds []Seed) ([]int64, error)
 		rows[i] = []any{ids[i], e.ID, e.Industry, idOrNil(e.TownID), e.TownPath, idOrNil(e.SupervisingUnitID), e.SupervisingPath,
 			idOrNil(s.CampaignID), idOrNil(s.InspectionID), s.Description, s.Level, s.FoundOn.String(), s.FoundBy, s.Responsible,
 			s.Measures, s.Deadline.String(), s.Funds, s.Status, open(s.Status), s.Rejections, plan, planAt, s.NoticeNumber != "",
-			s.NoticeNumber, idOrNil(s.SubmittedBy), submitted, idOrNil(s.VerifiedBy), closed, idOrNil(s.CreatedBy), created, updated}
+			s.NoticeNumber, idOrNil(s.SubmittedBy), submitted, idOrNil(s.VerifiedBy), closed, idOrNil(s.CreatedBy), created, updated,
+			searchGrams(s.Description, s.NoticeNumber)}
 	}
 	if _, err := w.CopyFrom(ctx, "safety_hazards", seedCols, rows); err != nil {
 		return nil, err

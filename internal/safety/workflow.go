@@ -227,8 +227,8 @@ func (s *Service) Supervise(ctx context.Context, a *auth.Actor, id int64, note s
 		if err != nil {
 			return err
 		}
-		if _, err := w.ExecContext(ctx, `UPDATE safety_hazards SET supervised = TRUE, notice_number = $1, updated_at = $2 WHERE id = $3`,
-			number, w.Now(), h.ID); err != nil {
+		if _, err := w.ExecContext(ctx, `UPDATE safety_hazards SET supervised = TRUE, notice_number = $1, updated_at = $2, grams = $3
+			WHERE id = $4`, number, w.Now(), searchGrams(h.Description, number), h.ID); err != nil {
 			return err
 		}
 		if err := event(ctx, w, h.ID, "supervise", "挂牌督办，督办编号"+number, note); err != nil {
