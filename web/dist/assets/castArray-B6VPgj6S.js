@@ -1,1 +1,0 @@
-import{Ci as e}from"./i18n-CtF47-SH.js";function t(){if(!arguments.length)return[];var t=arguments[0];return e(t)?t:[t]}export{t};

@@ -1,0 +1,1 @@
+import{Ci as e}from"./i18n-DmjmfYEx.js";function t(){if(!arguments.length)return[];var t=arguments[0];return e(t)?t:[t]}export{t};

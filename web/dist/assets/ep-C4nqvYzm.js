@@ -1,0 +1,1 @@
+import"./i18n-DmjmfYEx.js";import"./ep-WJ7o2k2A.js";

@@ -1,0 +1,1 @@
+import{Ot as e}from"./vue-O_zLG7ad.js";var t=(e=``)=>e.replace(/[|\\{}()[\]^$+*?.]/g,`\\$&`).replace(/-/g,`\\x2d`),n=t=>e(t);export{t as n,n as t};

@@ -1,0 +1,1 @@
+import{y as e}from"./vue-O_zLG7ad.js";import{i as t,n}from"./meta-C5eLzW_w.js";import{u as r}from"./taskFormat-CQg5pNJF.js";function i(){return n().catch(()=>void 0),e(()=>r(t.meta?.now?new Date(t.meta.now):new Date))}export{i as t};

@@ -1,1 +1,0 @@
-import{y as e}from"./vue-feM_tOvQ.js";import{i as t,n}from"./meta-V0N0fSx7.js";import{u as r}from"./taskFormat-CQg5pNJF.js";function i(){return n().catch(()=>void 0),e(()=>r(t.meta?.now?new Date(t.meta.now):new Date))}export{i as t};

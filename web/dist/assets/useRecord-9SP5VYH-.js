@@ -1,1 +1,0 @@
-import{U as e,ht as t,it as n,r,y as i}from"./vue-feM_tOvQ.js";import{i as a}from"./feedback-B2jyzckp.js";function o(o){let s=r(),c=i(()=>Number(s.params.id)),l=t(null),u=t(!1);async function d(){u.value=!0;try{l.value=await o(c.value)}catch(e){a(e)}finally{u.value=!1}}return e(d),n(c,d),{id:c,data:l,loading:u,load:d}}export{o as t};

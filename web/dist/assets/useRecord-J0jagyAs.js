@@ -1,0 +1,1 @@
+import{U as e,at as t,gt as n,r,y as i}from"./vue-O_zLG7ad.js";import{i as a}from"./feedback-D02sKDl6.js";function o(o){let s=r(),c=i(()=>Number(s.params.id)),l=n(null),u=n(!1);async function d(){u.value=!0;try{l.value=await o(c.value)}catch(e){a(e)}finally{u.value=!1}}return e(d),t(c,d),{id:c,data:l,loading:u,load:d}}export{o as t};

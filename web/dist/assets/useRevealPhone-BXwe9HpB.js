@@ -1,0 +1,1 @@
+import{gt as e}from"./vue-O_zLG7ad.js";import{i as t}from"./feedback-D02sKDl6.js";function n(n){let r=e(``),i=e(!1),a=e(!1);async function o(){if(i.value)i.value=!1;else{if(!r.value){a.value=!0;try{r.value=(await n()).phone}catch(e){t(e);return}finally{a.value=!1}}i.value=!0}}return{full:r,shown:i,busy:a,toggle:o}}export{n as t};

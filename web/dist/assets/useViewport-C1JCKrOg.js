@@ -1,0 +1,1 @@
+import{gt as e,pt as t}from"./vue-O_zLG7ad.js";var n=768,r=e(typeof window<`u`&&window.innerWidth<n),i=0;function a(){r.value=window.innerWidth<n}function o(){return typeof window<`u`&&(i++===0&&window.addEventListener(`resize`,a,{passive:!0}),t(()=>{--i===0&&window.removeEventListener(`resize`,a)})),{isMobile:r}}export{o as t};

@@ -1,1 +1,0 @@
-import{ft as e,ht as t}from"./vue-feM_tOvQ.js";var n=768,r=t(typeof window<`u`&&window.innerWidth<n),i=0;function a(){r.value=window.innerWidth<n}function o(){return typeof window<`u`&&(i++===0&&window.addEventListener(`resize`,a,{passive:!0}),e(()=>{--i===0&&window.removeEventListener(`resize`,a)})),{isMobile:r}}export{o as t};
