@@ -98,10 +98,7 @@ func (s *Service) Routes(rt *httpx.Router) {
 	})
 	rt.Handle("PUT", "/api/v1/fire/posts/{id}", tag, "修改公益岗位", withID(s.SavePost))
 	rt.Handle("POST", "/api/v1/fire/lights", tag, "立即重新计算重点防火村亮灯", func(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-		if err := auth.Require(a, auth.ManageFire); err != nil {
-			return err
-		}
-		n, err := s.RecomputeLights(r.Context(), s.Clock.Now())
+		n, err := s.Relight(r.Context(), a)
 		return httpx.Respond(w, http.StatusOK)(map[string]int{"red": n}, err)
 	})
 	rt.Handle("GET", "/api/v1/fire/reports", tag, "火情", s.handleReports, list)

@@ -199,6 +199,12 @@ func TestVillageLights(t *testing.T) {
 		if err != nil || red != 1 {
 			t.Fatalf("job: %d %v", red, err)
 		}
+		// The button answers with the actor's own red villages only.
+		for user, want := range map[string]int{"qs_admin": 1, "lx_admin": 0, "supervisor": 1} {
+			if n, err := e.s.Relight(e.ctx, e.as(user)); err != nil || n != want {
+				t.Fatalf("relight as %s: %d %v, want %d", user, n, err, want)
+			}
+		}
 		if _, err := e.s.RecomputeLights(e.ctx, e.now().Add(time.Hour)); err != nil {
 			t.Fatal(err)
 		}

@@ -318,6 +318,26 @@ func (s *Service) evaluate(ctx context.Context, a *auth.Actor, at time.Time) ([]
 	return out, nil
 }
 
+// Relight recomputes every key village's light now (the button on the
+// posts page) and answers how many of the actor's villages are red: the
+// run covers the district, the answer only what the actor may see.
+func (s *Service) Relight(ctx context.Context, a *auth.Actor) (int, error) {
+	if err := auth.Require(a, auth.ManageFire); err != nil {
+		return 0, err
+	}
+	if _, err := s.RecomputeLights(ctx, s.Clock.Now()); err != nil {
+		return 0, err
+	}
+	vs, err := s.ListVillages(ctx, a)
+	red := 0
+	for _, v := range vs {
+		if v.Light == "red" {
+			red++
+		}
+	}
+	return red, err
+}
+
 // RecomputeLights stores every key village's light and reminds the town of
 // each red village once a day (job fire.posts, hourly). It returns how many
 // villages are red.

@@ -2,6 +2,7 @@ package httpx
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"slices"
 	"sort"
@@ -303,13 +304,23 @@ func UpdateByID[In, Out any](update func(ctx context.Context, a *auth.Actor, id 
 }
 
 // UpdateOnto is the handler of a "PUT" of settings where fields left out
-// of the body keep their value: the body is decoded onto what get returns,
-// and put stores it. A map in get's value has the body's keys merged into
-// it, so get returns a copy where that map is shared with a cache.
+// of the body keep their value: the body is decoded onto a copy of what get
+// returns, and put stores it. The copy is a JSON round trip (settings are
+// stored as JSON, so nothing kept is lost): get's value may share slices
+// and maps with a settings cache, and decoding onto them would change the
+// cache even when put then refuses the value.
 func UpdateOnto[T any](get func(ctx context.Context, a *auth.Actor) (T, error), put func(ctx context.Context, a *auth.Actor, v T) (T, error)) HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-		v, err := get(r.Context(), a)
+		cur, err := get(r.Context(), a)
 		if err != nil {
+			return err
+		}
+		var v T
+		b, err := json.Marshal(cur)
+		if err != nil {
+			return err
+		}
+		if err := json.Unmarshal(b, &v); err != nil {
 			return err
 		}
 		if err := Decode(w, r, &v); err != nil {

@@ -92,3 +92,24 @@ func TestListParam(t *testing.T) {
 		t.Fatal("an empty or absent list is nil")
 	}
 }
+
+// A refused settings change leaves the cached value as it was, though the
+// body was decoded onto a value sharing the cache's slice.
+func TestUpdateOntoLeavesTheCache(t *testing.T) {
+	type settings struct {
+		Categories []string `json:"categories"`
+	}
+	cache := settings{Categories: make([]string, 2, 8)}
+	cache.Categories[0], cache.Categories[1] = "产业", "民生"
+	rt := httpx.NewRouter(func(w http.ResponseWriter, r *http.Request) (*auth.Actor, error) { return &auth.Actor{UserID: 1}, nil })
+	rt.Handle("PUT", "/s", "t", "设置", httpx.UpdateOnto(func(ctx context.Context, a *auth.Actor) (settings, error) {
+		return cache, nil // shares the backing array, as a settings cache's value does
+	}, func(ctx context.Context, a *auth.Actor, v settings) (settings, error) {
+		return settings{}, errs.New(errs.Validation, "分类重复", "duplicate category")
+	}))
+	w := httptest.NewRecorder()
+	rt.Mux.ServeHTTP(w, httptest.NewRequest("PUT", "/s", strings.NewReader(`{"categories":["坏","坏"]}`)))
+	if w.Code != 422 || cache.Categories[0] != "产业" || cache.Categories[:cap(cache.Categories)][0] != "产业" {
+		t.Fatalf("%d %s; cache now %q", w.Code, w.Body, cache.Categories)
+	}
+}
