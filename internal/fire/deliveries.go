@@ -334,7 +334,7 @@ func (s *Service) village(ctx context.Context, a *auth.Actor, l *Letter, id int6
 // any is missing, of another village, inactive or reached already.
 func (s *Service) batchHouseholds(ctx context.Context, q querier, letterID int64, v *villageRef, ids []int64) ([]household, error) {
 	args := &db.Args{}
-	list := inList(args, ids)
+	list := args.In(ids)
 	rows, err := q.QueryContext(ctx, `SELECT h.id, h.village_id, h.village_path, h.town_id, h.head_name, h.active,
 		EXISTS (SELECT 1 FROM fire_deliveries d WHERE d.letter_id = `+args.Add(letterID)+` AND d.household_id = h.id)
 		FROM households h WHERE h.id IN (`+list+`)`, *args...)

@@ -47,23 +47,10 @@ func (s *Service) loadLetters(ctx context.Context, q querier, where string, args
 	for i, l := range out {
 		ids[i] = l.ID
 	}
-	targs := &db.Args{}
-	trows, err := q.QueryContext(ctx, `SELECT t.letter_id, u.id, u.name FROM fire_letter_towns t JOIN units u ON u.id = t.town_id
-		WHERE t.letter_id IN (`+inList(targs, ids)+`) ORDER BY u.sort_order, u.id`, *targs...)
-	if err != nil {
-		return nil, err
-	}
-	defer trows.Close()
-	for trows.Next() {
-		var lid int64
-		var r Ref
-		if err := trows.Scan(&lid, &r.ID, &r.Name); err != nil {
-			return nil, err
-		}
-		l := byID[lid]
+	return out, linkedTowns(ctx, q, "fire_letter_towns", "letter_id", ids, func(id int64, r Ref) {
+		l := byID[id]
 		l.TownIDs, l.Towns = append(l.TownIDs, r.ID), append(l.Towns, r)
-	}
-	return out, trows.Err()
+	})
 }
 
 // visible tells whether the actor sees a letter: district users all, the

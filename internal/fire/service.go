@@ -118,9 +118,6 @@ func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
 
 func idStr(id int64) string { return strconv.FormatInt(id, 10) }
 
-// inList returns "$n, …" for ids appended to args.
-func inList(args *db.Args, ids []int64) string { return args.In(ids) }
-
 // uniqueIDs drops zeros and repeats, keeping the order.
 func uniqueIDs(ids []int64) []int64 {
 	seen := map[int64]bool{}
@@ -134,13 +131,35 @@ func uniqueIDs(ids []int64) []int64 {
 	return out
 }
 
+// linkedTowns reads the towns a letter or a warning goes to (table links
+// col, its owner's id, to town_id) for the owners ids, in the towns' order,
+// and hands each to add: both lists load their towns in one query.
+func linkedTowns(ctx context.Context, q querier, table, col string, ids []int64, add func(id int64, r Ref)) error {
+	args := &db.Args{}
+	rows, err := q.QueryContext(ctx, `SELECT t.`+col+`, u.id, u.name FROM `+table+` t JOIN units u ON u.id = t.town_id
+		WHERE t.`+col+` IN (`+args.In(ids)+`) ORDER BY u.sort_order, u.id`, *args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var r Ref
+		if err := rows.Scan(&id, &r.ID, &r.Name); err != nil {
+			return err
+		}
+		add(id, r)
+	}
+	return rows.Err()
+}
+
 // townsOf checks that ids are towns and returns their names and paths.
 func (s *Service) townsOf(ctx context.Context, q querier, ids []int64) ([]Ref, []string, error) {
 	if len(ids) == 0 {
 		return []Ref{}, nil, nil
 	}
 	args := &db.Args{}
-	rows, err := q.QueryContext(ctx, `SELECT id, name, path FROM units WHERE kind = 'town' AND id IN (`+inList(args, ids)+`)`, *args...)
+	rows, err := q.QueryContext(ctx, `SELECT id, name, path FROM units WHERE kind = 'town' AND id IN (`+args.In(ids)+`)`, *args...)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -177,7 +196,7 @@ func (s *Service) townOfActor(ctx context.Context, a *auth.Actor) (int64, error)
 	}
 	args := &db.Args{}
 	var id int64
-	err := s.DB.Read.QueryRowContext(ctx, `SELECT id FROM units WHERE kind = 'town' AND id IN (`+inList(args, ids)+`)`, *args...).Scan(&id)
+	err := s.DB.Read.QueryRowContext(ctx, `SELECT id FROM units WHERE kind = 'town' AND id IN (`+args.In(ids)+`)`, *args...).Scan(&id)
 	if isNoRows(err) {
 		return 0, nil
 	}

@@ -53,23 +53,10 @@ func (s *Service) loadWarnings(ctx context.Context, q querier, at time.Time, whe
 	for _, w := range out {
 		ids = append(ids, w.ID)
 	}
-	targs := &db.Args{}
-	trows, err := q.QueryContext(ctx, `SELECT t.warning_id, u.id, u.name FROM fire_warning_towns t JOIN units u ON u.id = t.town_id
-		WHERE t.warning_id IN (`+inList(targs, ids)+`) ORDER BY u.sort_order, u.id`, *targs...)
-	if err != nil {
-		return nil, err
-	}
-	defer trows.Close()
-	for trows.Next() {
-		var wid int64
-		var r Ref
-		if err := trows.Scan(&wid, &r.ID, &r.Name); err != nil {
-			return nil, err
-		}
-		w := &out[byID[wid]]
+	return out, linkedTowns(ctx, q, "fire_warning_towns", "warning_id", ids, func(id int64, r Ref) {
+		w := &out[byID[id]]
 		w.TownIDs, w.Towns = append(w.TownIDs, r.ID), append(w.Towns, r)
-	}
-	return out, trows.Err()
+	})
 }
 
 // ActiveWarnings are the warnings valid at a time, highest level first.
@@ -186,7 +173,7 @@ func (s *Service) IssueWarning(ctx context.Context, a *auth.Actor, in WarningInp
 		}
 		units := townIDs
 		if len(units) == 0 { // district-wide: every town hears of it
-			if units, err = s.allTowns(ctx, w); err != nil {
+			if units, err = db.IDs(ctx, w, `SELECT id FROM units WHERE kind = 'town' AND active = TRUE ORDER BY id`); err != nil {
 				return err
 			}
 		}
@@ -203,23 +190,6 @@ func (s *Service) IssueWarning(ctx context.Context, a *auth.Actor, in WarningInp
 }
 
 var shanghai = clock.Shanghai
-
-func (s *Service) allTowns(ctx context.Context, q querier) ([]int64, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id FROM units WHERE kind = 'town' AND active = TRUE ORDER BY id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
-}
 
 func (s *Service) warning(ctx context.Context, id int64) (*Warning, error) {
 	ws, err := s.loadWarnings(ctx, s.DB.Read, s.Clock.Now(), `w.id = $1`, id)

@@ -22,7 +22,7 @@ const entCols = `e.id, e.name, e.credit_code, e.has_credit_code, e.kind, e.indus
 
 const entFrom = ` FROM enterprises e LEFT JOIN units t ON t.id = e.town_id LEFT JOIN units su ON su.id = e.supervising_unit_id `
 
-func scanEnterprise(sc interface{ Scan(...any) error }) (*Enterprise, error) {
+func scanEnterprise(sc scanner) (*Enterprise, error) {
 	var e Enterprise
 	if err := sc.Scan(&e.ID, &e.Name, &e.CreditCode, &e.HasCreditCode, &e.Kind, &e.Industry, &e.TownID, &e.TownName,
 		&e.TownPath, &e.Address, &e.LegalPerson, &e.ContactName, &e.ContactPhone, &e.SupervisingUnitID, &e.SupervisingName,
@@ -56,33 +56,13 @@ var enterpriseSorts = map[string]string{
 	"updated_at": "e.updated_at", "created_at": "e.created_at", "id": "e.id",
 }
 
-// sortClause turns "name" or "-updated_at" into ORDER BY columns ending in
-// the id, so pages are stable.
-func sortClause(sort string) (string, error) {
-	if sort == "" {
-		sort = "name"
-	}
-	key := strings.TrimPrefix(sort, "-")
-	col, ok := enterpriseSorts[key]
-	if !ok {
-		f := errs.Fields{}
-		f.Add("sort", "不支持按“"+key+"”排序", "cannot sort by "+key)
-		return "", f.Err()
-	}
-	dir := ""
-	if strings.HasPrefix(sort, "-") {
-		dir = " DESC"
-	}
-	return strings.ReplaceAll(col, ",", dir+",") + dir + ", e.id" + dir, nil
-}
-
 // ListEnterprises lists the enterprises in the actor's scope; a page size
 // of 0 lists all (export). Phones are masked unless the actor may view them.
 func (s *Service) ListEnterprises(ctx context.Context, a *auth.Actor, f EnterpriseFilter, p httpx.Page) ([]*Enterprise, int, error) {
 	if err := auth.Require(a, auth.ViewEnterprises); err != nil {
 		return nil, 0, err
 	}
-	order, err := sortClause(p.Sort)
+	order, err := orderBy(p.Sort, "name", enterpriseSorts, "e.id")
 	if err != nil {
 		return nil, 0, err
 	}
@@ -117,28 +97,18 @@ func (s *Service) ListEnterprises(ctx context.Context, a *auth.Actor, f Enterpri
 	if err := s.DB.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM enterprises e WHERE `+where, args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	q := `SELECT ` + entCols + entFrom + ` WHERE ` + where + ` ORDER BY ` + order
-	if p.Size > 0 {
-		q += fmt.Sprintf(" LIMIT %d OFFSET %d", p.Limit(), p.Offset())
-	}
-	rows, err := s.DB.R.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
 	inds, err := s.Industries(ctx)
 	if err != nil {
 		return nil, 0, err
 	}
-	out := []*Enterprise{}
-	for rows.Next() {
-		e, err := scanEnterprise(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, present(a, inds, e))
+	out, err := listPage(ctx, s.DB.R, `SELECT `+entCols+entFrom+` WHERE `+where+` ORDER BY `+order, args, p, scanEnterprise)
+	if err != nil {
+		return nil, 0, err
 	}
-	return out, total, rows.Err()
+	for _, e := range out {
+		present(a, inds, e)
+	}
+	return out, total, nil
 }
 
 // present fills the names and masks the phone for the actor.
@@ -153,22 +123,14 @@ func present(a *auth.Actor, inds []Industry, e *Enterprise) *Enterprise {
 // EnterpriseByID loads an enterprise regardless of scope, phone unmasked
 // (for other modules: check your own permissions); nil, nil when missing.
 func (s *Service) EnterpriseByID(ctx context.Context, q Querier, id int64) (*Enterprise, error) {
-	e, err := scanEnterprise(q.QueryRowContext(ctx, `SELECT `+entCols+entFrom+` WHERE e.id = $1`, id))
-	if isNoRows(err) {
-		return nil, nil
-	}
-	return e, err
+	return orNil(scanEnterprise(q.QueryRowContext(ctx, `SELECT `+entCols+entFrom+` WHERE e.id = $1`, id)))
 }
 
 // EnterpriseByCreditCode loads an enterprise by its credit code (or
 // internal code), normalised first, regardless of scope; nil, nil when
 // missing.
 func (s *Service) EnterpriseByCreditCode(ctx context.Context, q Querier, code string) (*Enterprise, error) {
-	e, err := scanEnterprise(q.QueryRowContext(ctx, `SELECT `+entCols+entFrom+` WHERE e.credit_code = $1`, NormalizeCreditCode(code)))
-	if isNoRows(err) {
-		return nil, nil
-	}
-	return e, err
+	return orNil(scanEnterprise(q.QueryRowContext(ctx, `SELECT `+entCols+entFrom+` WHERE e.credit_code = $1`, NormalizeCreditCode(code))))
 }
 
 // GetEnterprise returns an enterprise in the actor's scope (not found
@@ -219,16 +181,7 @@ func (in EnterpriseInput) apply(e *Enterprise, inds []Industry, f errs.Fields) {
 	textField(f, "address", "地址", in.Address, &e.Address, 200, false)
 	textField(f, "legal_person", "法定代表人", in.LegalPerson, &e.LegalPerson, 30, false)
 	textField(f, "contact_name", "联系人", in.ContactName, &e.ContactName, 30, false)
-	if in.ContactPhone != nil {
-		p := strings.TrimSpace(*in.ContactPhone)
-		if strings.Contains(p, "*") && p == org.MaskPhone(e.ContactPhone) {
-			p = e.ContactPhone // the form sent the masked number back unchanged
-		}
-		e.ContactPhone = p
-	}
-	if e.ContactPhone != "" && !phoneRe.MatchString(e.ContactPhone) {
-		f.Add("contact_phone", "联系电话格式不正确", "contact_phone is not a phone number")
-	}
+	phoneField(f, "contact_phone", in.ContactPhone, &e.ContactPhone)
 	if in.Kind != nil {
 		e.Kind = strings.TrimSpace(*in.Kind)
 	}
@@ -454,21 +407,13 @@ func (s *Service) UpdateEnterprise(ctx context.Context, a *auth.Actor, id int64,
 	var e *Enterprise
 	err := s.Audit.Write(ctx, a, func(w *audit.W) error {
 		old, err := s.EnterpriseByID(ctx, w, id)
-		if err != nil {
-			return err
-		}
-		if old == nil || !inScope(a, old) {
-			return notFound
-		}
-		if err := auth.Require(a, auth.ManageEnterprises); err != nil {
+		if e, err = forEdit(a, old, err, func(e *Enterprise) bool { return inScope(a, e) }, notFound, auth.ManageEnterprises); err != nil {
 			return err
 		}
 		inds, err := s.industries(ctx, w)
 		if err != nil {
 			return err
 		}
-		cp := *old
-		e = &cp
 		f := errs.Fields{}
 		in.apply(e, inds, f)
 		in.checkCode(e, f)

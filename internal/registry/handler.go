@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"context"
 	"net/http"
 
 	"diaodu/internal/platform/auth"
@@ -45,19 +46,11 @@ func enterpriseFilter(r *http.Request) (EnterpriseFilter, httpx.Page, error) {
 // handleExport streams the registry with the list's filters, in the
 // layout of the import template (so an export can be edited and imported).
 func (s *Service) handleExport(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	f, p, err := enterpriseFilter(r)
+	items, err := exportAll(r, a, enterpriseFilter, s.ListEnterprises)
 	if err != nil {
 		return err
 	}
-	p.Size = 0
-	items, _, err := s.ListEnterprises(r.Context(), a, f, p)
-	if err != nil {
-		return err
-	}
-	cols := make([]xlsx.ExportColumn, len(EnterpriseSpec.Columns))
-	for i, c := range EnterpriseSpec.Columns {
-		cols[i] = xlsx.ExportColumn{Header: c.Header, Width: c.Width}
-	}
+	cols := exportColumns(EnterpriseSpec)
 	rows := make([][]any, len(items))
 	for i, e := range items {
 		rows[i] = []any{e.Name, e.CreditCode, Kinds[e.Kind], e.IndustryName, e.TownName, e.Address, e.LegalPerson, e.ContactName,
@@ -102,4 +95,27 @@ func (s *Service) handleChains(w http.ResponseWriter, r *http.Request, a *auth.A
 	}
 	httpx.JSON(w, http.StatusOK, httpx.List[Chain]{Items: items, Total: len(items)})
 	return nil
+}
+
+// exportAll lists every row the list's filters select (no page): an
+// export is the list as the user filtered it.
+func exportAll[F, T any](r *http.Request, a *auth.Actor, filter func(*http.Request) (F, httpx.Page, error),
+	list func(context.Context, *auth.Actor, F, httpx.Page) ([]T, int, error)) ([]T, error) {
+	f, p, err := filter(r)
+	if err != nil {
+		return nil, err
+	}
+	p.Size = 0
+	items, _, err := list(r.Context(), a, f, p)
+	return items, err
+}
+
+// exportColumns are an import template's columns, so an export can be
+// edited and imported again.
+func exportColumns(spec xlsx.Spec) []xlsx.ExportColumn {
+	cols := make([]xlsx.ExportColumn, len(spec.Columns))
+	for i, c := range spec.Columns {
+		cols[i] = xlsx.ExportColumn{Header: c.Header, Width: c.Width}
+	}
+	return cols
 }

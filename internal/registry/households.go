@@ -66,7 +66,7 @@ const hhCols = `h.id, h.village_id, v.name, h.village_path, h.town_id, COALESCE(
 
 const hhFrom = ` FROM households h JOIN units v ON v.id = h.village_id LEFT JOIN units t ON t.id = h.town_id `
 
-func scanHousehold(sc interface{ Scan(...any) error }) (*Household, error) {
+func scanHousehold(sc scanner) (*Household, error) {
 	var h Household
 	if err := sc.Scan(&h.ID, &h.VillageID, &h.VillageName, &h.VillagePath, &h.TownID, &h.TownName, &h.Code, &h.HeadName,
 		&h.Address, &h.Phone, &h.People, &h.Note, &h.Active, &h.CreatedAt, &h.UpdatedAt); err != nil {
@@ -98,11 +98,7 @@ func oneSpace(s string) string { return strings.Join(strings.Fields(s), " ") }
 // HouseholdByID loads a household regardless of scope, phone unmasked (for
 // other modules, which check their own permissions); nil, nil when missing.
 func (s *Service) HouseholdByID(ctx context.Context, q Querier, id int64) (*Household, error) {
-	h, err := scanHousehold(q.QueryRowContext(ctx, `SELECT `+hhCols+hhFrom+` WHERE h.id = $1`, id))
-	if isNoRows(err) {
-		return nil, nil
-	}
-	return h, err
+	return orNil(scanHousehold(q.QueryRowContext(ctx, `SELECT `+hhCols+hhFrom+` WHERE h.id = $1`, id)))
 }
 
 // Household returns a household in the actor's scope (not found otherwise),
@@ -185,21 +181,10 @@ func (s *Service) ListHouseholds(ctx context.Context, a *auth.Actor, f Household
 	if err := auth.Require(a, auth.ViewHouseholds); err != nil {
 		return nil, 0, err
 	}
-	sort := p.Sort
-	if sort == "" {
-		sort = "code"
+	order, err := orderBy(p.Sort, "code", householdSorts, "h.id")
+	if err != nil {
+		return nil, 0, err
 	}
-	col, ok := householdSorts[strings.TrimPrefix(sort, "-")]
-	if !ok {
-		fe := errs.Fields{}
-		fe.Add("sort", "不支持按“"+sort+"”排序", "cannot sort by "+sort)
-		return nil, 0, fe.Err()
-	}
-	dir := ""
-	if strings.HasPrefix(sort, "-") {
-		dir = " DESC"
-	}
-	order := strings.ReplaceAll(col, ",", dir+",") + dir + ", h.id" + dir
 	// The town and the village become paths: one index serves filter and order.
 	unitPath := func(id int64, kind string) (string, error) {
 		var path string
@@ -210,7 +195,6 @@ func (s *Service) ListHouseholds(ctx context.Context, a *auth.Actor, f Household
 		return path, err
 	}
 	var townPath, villagePath string
-	var err error
 	if f.TownID != 0 {
 		if townPath, err = unitPath(f.TownID, org.KindTown); err != nil || townPath == "" {
 			return []*Household{}, 0, err
@@ -240,24 +224,14 @@ func (s *Service) ListHouseholds(ctx context.Context, a *auth.Actor, f Household
 			return nil, 0, err
 		}
 	}
-	q := `SELECT ` + hhCols + hhFrom + ` WHERE ` + where + ` ORDER BY ` + order
-	if p.Size > 0 {
-		q += fmt.Sprintf(" LIMIT %d OFFSET %d", p.Limit(), p.Offset())
-	}
-	rows, err := s.DB.R.QueryContext(ctx, q, args...)
+	out, err := listPage(ctx, s.DB.R, `SELECT `+hhCols+hhFrom+` WHERE `+where+` ORDER BY `+order, args, p, scanHousehold)
 	if err != nil {
 		return nil, 0, err
 	}
-	defer rows.Close()
-	out := []*Household{}
-	for rows.Next() {
-		h, err := scanHousehold(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, presentHousehold(a, h))
+	for _, h := range out {
+		presentHousehold(a, h)
 	}
-	return out, total, rows.Err()
+	return out, total, nil
 }
 
 // HouseholdCounts returns the number of active households per village id
@@ -381,16 +355,7 @@ func checkHousehold(h *Household, in HouseholdInput, f errs.Fields) {
 	if utf8.RuneCountInString(h.Code) > 40 || strings.ContainsAny(h.Code, " \t") {
 		f.Add("code", "户号不超过40个字符，且不能含空格", "code: at most 40 characters, no spaces")
 	}
-	if in.Phone != nil {
-		p := strings.TrimSpace(*in.Phone)
-		if strings.Contains(p, "*") && p == org.MaskPhone(h.Phone) {
-			p = h.Phone // the form sent the masked number back unchanged
-		}
-		h.Phone = p
-	}
-	if h.Phone != "" && !phoneRe.MatchString(h.Phone) {
-		f.Add("phone", "联系电话格式不正确", "phone is not a phone number")
-	}
+	phoneField(f, "phone", in.Phone, &h.Phone)
 	if in.People != nil {
 		h.People = *in.People
 	}
@@ -573,17 +538,10 @@ func (s *Service) UpdateHousehold(ctx context.Context, a *auth.Actor, id int64, 
 	var h *Household
 	err := s.Audit.Write(ctx, a, func(w *audit.W) error {
 		old, err := s.HouseholdByID(ctx, w, id)
-		if err != nil {
+		if h, err = forEdit(a, old, err, func(h *Household) bool { return a.InScope(h.VillagePath) }, householdNotFound,
+			auth.ManageHouseholds); err != nil {
 			return err
 		}
-		if old == nil || !a.InScope(old.VillagePath) {
-			return householdNotFound
-		}
-		if err := auth.Require(a, auth.ManageHouseholds); err != nil {
-			return err
-		}
-		cp := *old
-		h = &cp
 		f := errs.Fields{}
 		checkHousehold(h, in, f)
 		if in.Code != nil && h.Code == "" {

@@ -46,19 +46,11 @@ func householdFilter(r *http.Request) (HouseholdFilter, httpx.Page, error) {
 // handleHouseholdExport writes the list's households in the import
 // template's layout, so an export can be corrected and imported again.
 func (s *Service) handleHouseholdExport(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	f, p, err := householdFilter(r)
+	items, err := exportAll(r, a, householdFilter, s.ListHouseholds)
 	if err != nil {
 		return err
 	}
-	p.Size = 0
-	items, _, err := s.ListHouseholds(r.Context(), a, f, p)
-	if err != nil {
-		return err
-	}
-	cols := []xlsx.ExportColumn{{Header: "序号", Width: 6}}
-	for _, c := range HouseholdSpec.Columns {
-		cols = append(cols, xlsx.ExportColumn{Header: c.Header, Width: c.Width})
-	}
+	cols := append([]xlsx.ExportColumn{{Header: "序号", Width: 6}}, exportColumns(HouseholdSpec)...)
 	cols = append(cols, xlsx.ExportColumn{Header: "状态", Width: 8})
 	rows := make([][]any, len(items))
 	for i, h := range items {

@@ -4,16 +4,19 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
+	"diaodu/internal/org"
 	"diaodu/internal/platform/audit"
 	"diaodu/internal/platform/auth"
 	"diaodu/internal/platform/clock"
 	"diaodu/internal/platform/db"
 	"diaodu/internal/platform/errs"
+	"diaodu/internal/platform/httpx"
 	"diaodu/internal/platform/settings"
 )
 
@@ -33,6 +36,94 @@ func New(d *db.DB, l *audit.Log) *Service { return &Service{DB: d, Audit: l, Clo
 type Querier interface {
 	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
+}
+
+// scanner is a row or rows being read (scanEnterprise, scanHousehold).
+type scanner = interface{ Scan(...any) error }
+
+// orNil answers a lookup of one row by key: a missing row is nil, nil, so
+// the other modules' callers tell "none" from a failure without sql.
+func orNil[T any](v *T, err error) (*T, error) {
+	if isNoRows(err) {
+		return nil, nil
+	}
+	return v, err
+}
+
+// forEdit checks the row an edit loaded inside its transaction and returns
+// a copy to change: a row missing or out of the actor's sight is notFound,
+// as for a reader, and only then is manage required, so someone who may
+// not see a row is not told it exists.
+func forEdit[T any](a *auth.Actor, old *T, err error, visible func(*T) bool, notFound error, manage auth.Permission) (*T, error) {
+	if err != nil {
+		return nil, err
+	}
+	if old == nil || !visible(old) {
+		return nil, notFound
+	}
+	if err := auth.Require(a, manage); err != nil {
+		return nil, err
+	}
+	cp := *old
+	return &cp, nil
+}
+
+// orderBy turns a list's sort ("name", or "-updated_at" for descending;
+// "" is def) into ORDER BY columns ending in idCol, so pages are stable.
+// Enterprises and households sort alike.
+func orderBy(sort, def string, cols map[string]string, idCol string) (string, error) {
+	if sort == "" {
+		sort = def
+	}
+	key := strings.TrimPrefix(sort, "-")
+	col, ok := cols[key]
+	if !ok {
+		f := errs.Fields{}
+		f.Add("sort", "不支持按“"+key+"”排序", "cannot sort by "+key)
+		return "", f.Err()
+	}
+	dir := ""
+	if strings.HasPrefix(sort, "-") {
+		dir = " DESC"
+	}
+	return strings.ReplaceAll(col, ",", dir+",") + dir + ", " + idCol + dir, nil
+}
+
+// listPage runs a list's query for one page (page size 0: every row, for
+// the exports) and reads each row with scan.
+func listPage[T any](ctx context.Context, q Querier, query string, args []any, p httpx.Page, scan func(scanner) (T, error)) ([]T, error) {
+	if p.Size > 0 {
+		query += fmt.Sprintf(" LIMIT %d OFFSET %d", p.Limit(), p.Offset())
+	}
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// phoneField copies the input's phone (when given) into *dst and checks
+// it; the forms send a masked number back unchanged, which keeps *dst.
+func phoneField(f errs.Fields, field string, v *string, dst *string) {
+	if v != nil {
+		p := strings.TrimSpace(*v)
+		if strings.Contains(p, "*") && p == org.MaskPhone(*dst) {
+			p = *dst
+		}
+		*dst = p
+	}
+	if *dst != "" && !phoneRe.MatchString(*dst) {
+		f.Add(field, "联系电话格式不正确", field+" is not a phone number")
+	}
 }
 
 // industriesKey is where the industry list lives in settings.

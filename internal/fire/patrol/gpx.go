@@ -111,14 +111,8 @@ func parseGPX(r io.Reader, from, to time.Time) ([]Point, error) {
 // squads with a GPS device). The patrol should have ended, so untimed
 // points can be spread over it.
 func (s *Service) ImportGPX(ctx context.Context, a *auth.Actor, ref string, r io.Reader) (*Patrol, error) {
-	if err := auth.Require(a, auth.ViewFire); err != nil {
-		return nil, err
-	}
-	p, err := s.patrol(ctx, s.DB.Read, a, ref)
+	p, err := s.patrolToRecord(ctx, a, ref)
 	if err != nil {
-		return nil, err
-	}
-	if err := recorder(a, p, false); err != nil {
 		return nil, err
 	}
 	to := s.Clock.Now().UTC()

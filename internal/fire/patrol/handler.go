@@ -29,26 +29,13 @@ func (s *Service) Register(j *jobs.Scheduler, att *attachments.Service) {
 func (s *Service) Routes(rt *httpx.Router) {
 	const tag = "fire-patrol"
 	list := httpx.Query("from", "to", "town_id", "village_id", "page", "page_size")
-	rt.Handle("GET", "/api/v1/fire/home", tag, "防火首页：今日巡查、广播、红灯村、火情、检查", func(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-		h, err := s.Home(r.Context(), a)
-		return httpx.Respond(w, http.StatusOK)(h, err)
-	})
-	rt.Handle("GET", "/api/v1/fire/broadcasts", tag, "村村响广播记录", s.handleBroadcasts, list)
+	rt.Handle("GET", "/api/v1/fire/home", tag, "防火首页：今日巡查、广播、红灯村、火情、检查", httpx.Get(s.Home))
+	rt.Handle("GET", "/api/v1/fire/broadcasts", tag, "村村响广播记录", httpx.ListOf(listFilter, paged(s.ListBroadcasts)), list)
 	rt.Handle("POST", "/api/v1/fire/broadcasts", tag, "记录村村响广播（client_key 幂等）", idempotent(s.CreateBroadcast))
-	rt.Handle("GET", "/api/v1/fire/squads", tag, "巡查小分队", func(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-		items, err := s.ListSquads(r.Context(), a)
-		return httpx.Respond(w, http.StatusOK)(items, err)
-	})
-	rt.Handle("POST", "/api/v1/fire/squads", tag, "新建巡查小分队", func(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-		var in SquadInput
-		if err := httpx.Decode(w, r, &in); err != nil {
-			return err
-		}
-		sq, err := s.SaveSquad(r.Context(), a, 0, in)
-		return httpx.Respond(w, http.StatusCreated)(sq, err)
-	})
-	rt.Handle("PUT", "/api/v1/fire/squads/{id}", tag, "修改巡查小分队", withID(s.SaveSquad))
-	rt.Handle("GET", "/api/v1/fire/patrols", tag, "巡查记录", s.handlePatrols, list, httpx.Query("squad_id", "post_id", "open", "mine"))
+	rt.Handle("GET", "/api/v1/fire/squads", tag, "巡查小分队", httpx.Get(s.ListSquads))
+	rt.Handle("POST", "/api/v1/fire/squads", tag, "新建巡查小分队", createNew(s.SaveSquad))
+	rt.Handle("PUT", "/api/v1/fire/squads/{id}", tag, "修改巡查小分队", httpx.UpdateByID(s.SaveSquad))
+	rt.Handle("GET", "/api/v1/fire/patrols", tag, "巡查记录", httpx.ListOf(patrolFilter, paged(s.ListPatrols)), list, httpx.Query("squad_id", "post_id", "open", "mine"))
 	rt.Handle("POST", "/api/v1/fire/patrols", tag, "开始巡查（client_key 幂等）", idempotent(s.CreatePatrol))
 	rt.Handle("GET", "/api/v1/fire/patrols/{id}", tag, "巡查详情（id 或 client_key）：轨迹、发现、照片", func(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
 		p, err := s.PatrolByRef(r.Context(), a, r.PathValue("id"))
@@ -76,53 +63,24 @@ func (s *Service) Routes(rt *httpx.Router) {
 			return httpx.Respond(w, http.StatusCreated)(p, err)
 		})
 	}, httpx.Multipart)
-	rt.Handle("GET", "/api/v1/fire/villages", tag, "重点防火村与公益岗位（亮灯）", func(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-		items, err := s.ListVillages(r.Context(), a)
-		return httpx.Respond(w, http.StatusOK)(items, err)
-	})
-	rt.Handle("POST", "/api/v1/fire/villages", tag, "设为重点防火村", func(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-		var in VillageInput
-		if err := httpx.Decode(w, r, &in); err != nil {
-			return err
-		}
-		v, err := s.SaveVillage(r.Context(), a, in)
-		return httpx.Respond(w, http.StatusOK)(v, err)
-	})
-	rt.Handle("POST", "/api/v1/fire/posts", tag, "新建公益岗位", func(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-		var in PostInput
-		if err := httpx.Decode(w, r, &in); err != nil {
-			return err
-		}
-		p, err := s.SavePost(r.Context(), a, 0, in)
-		return httpx.Respond(w, http.StatusCreated)(p, err)
-	})
-	rt.Handle("PUT", "/api/v1/fire/posts/{id}", tag, "修改公益岗位", withID(s.SavePost))
+	rt.Handle("GET", "/api/v1/fire/villages", tag, "重点防火村与公益岗位（亮灯）", httpx.Get(s.ListVillages))
+	// Setting a key village answers 200, not 201: it marks (or re-marks) a
+	// village that exists, which is httpx.Put's shape though the verb is POST.
+	rt.Handle("POST", "/api/v1/fire/villages", tag, "设为重点防火村", httpx.Put(s.SaveVillage))
+	rt.Handle("POST", "/api/v1/fire/posts", tag, "新建公益岗位", createNew(s.SavePost))
+	rt.Handle("PUT", "/api/v1/fire/posts/{id}", tag, "修改公益岗位", httpx.UpdateByID(s.SavePost))
 	rt.Handle("POST", "/api/v1/fire/lights", tag, "立即重新计算重点防火村亮灯", func(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
 		n, err := s.Relight(r.Context(), a)
 		return httpx.Respond(w, http.StatusOK)(map[string]int{"red": n}, err)
 	})
-	rt.Handle("GET", "/api/v1/fire/reports", tag, "火情", s.handleReports, list)
-	rt.Handle("POST", "/api/v1/fire/reports", tag, "登记火情", func(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-		var in ReportInput
-		if err := httpx.Decode(w, r, &in); err != nil {
-			return err
-		}
-		rep, err := s.CreateReport(r.Context(), a, in)
-		return httpx.Respond(w, http.StatusCreated)(rep, err)
-	})
+	rt.Handle("GET", "/api/v1/fire/reports", tag, "火情", httpx.ListOf(listFilter, paged(s.ListReports)), list)
+	rt.Handle("POST", "/api/v1/fire/reports", tag, "登记火情", httpx.Create(s.CreateReport))
 	rt.Handle("GET", "/api/v1/fire/reports/{id}", tag, "火情详情与处置时间线", httpx.GetByID(s.GetReport))
-	rt.Handle("PUT", "/api/v1/fire/reports/{id}", tag, "修改火情", withID(s.UpdateReport))
+	rt.Handle("PUT", "/api/v1/fire/reports/{id}", tag, "修改火情", httpx.UpdateByID(s.UpdateReport))
 	rt.Handle("POST", "/api/v1/fire/reports/{id}/events", tag, "添加处置环节", httpx.CreateByID(s.AddEvent))
-	rt.Handle("GET", "/api/v1/fire/checks", tag, "责任落实检查", s.handleChecks, list)
-	rt.Handle("POST", "/api/v1/fire/checks", tag, "登记责任落实检查", func(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-		var in CheckInput
-		if err := httpx.Decode(w, r, &in); err != nil {
-			return err
-		}
-		c, err := s.CreateCheck(r.Context(), a, in)
-		return httpx.Respond(w, http.StatusCreated)(c, err)
-	})
-	rt.Handle("POST", "/api/v1/fire/checks/{id}/fixed", tag, "检查问题整改完成", withID(s.FixCheck))
+	rt.Handle("GET", "/api/v1/fire/checks", tag, "责任落实检查", httpx.ListOf(listFilter, paged(s.ListChecks)), list)
+	rt.Handle("POST", "/api/v1/fire/checks", tag, "登记责任落实检查", httpx.Create(s.CreateCheck))
+	rt.Handle("POST", "/api/v1/fire/checks/{id}/fixed", tag, "检查问题整改完成", httpx.UpdateByID(s.FixCheck))
 }
 
 // idempotent answers 201 for a new record and 200 for one the phone had sent before.
@@ -145,18 +103,17 @@ func byRef[In, Out any](create func(context.Context, *auth.Actor, string, In) (O
 	}
 }
 
-func withID[In, Out any](do func(context.Context, *auth.Actor, int64, In) (Out, error)) httpx.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-		id, err := httpx.PathID(r)
-		if err != nil {
-			return err
-		}
-		var in In
-		if err := httpx.Decode(w, r, &in); err != nil {
-			return err
-		}
-		v, err := do(r.Context(), a, id, in)
-		return httpx.Respond(w, http.StatusOK)(v, err)
+// createNew is the POST of a thing whose save also edits it (squads, posts):
+// id 0 makes a new one, answered 201 by httpx.Create.
+func createNew[In, Out any](save func(context.Context, *auth.Actor, int64, In) (Out, error)) httpx.HandlerFunc {
+	return httpx.Create(func(ctx context.Context, a *auth.Actor, in In) (Out, error) { return save(ctx, a, 0, in) })
+}
+
+// paged hands httpx.ListOf's page to a list that takes limit and offset
+// (the home page and tests call those lists with plain numbers).
+func paged[F, T any](list func(context.Context, *auth.Actor, F, int, int) ([]T, int, error)) func(context.Context, *auth.Actor, F, httpx.Page) ([]T, int, error) {
+	return func(ctx context.Context, a *auth.Actor, f F, p httpx.Page) ([]T, int, error) {
+		return list(ctx, a, f, p.Limit(), p.Offset())
 	}
 }
 
@@ -170,14 +127,34 @@ func withFile(w http.ResponseWriter, r *http.Request, limit int64, fn func(name 
 	return err
 }
 
-// listFilter reads from, to, town_id and village_id.
-func listFilter(r *http.Request) (ListFilter, httpx.Page, errs.Fields) {
+// listFilter reads from, to, town_id and village_id, reporting every bad
+// one (and a bad page) at once.
+func listFilter(r *http.Request) (ListFilter, httpx.Page, error) {
+	f, p, fe := readFilter(r)
+	return f, p, fe.Err()
+}
+
+// patrolFilter reads listFilter's parameters and the patrol list's own.
+func patrolFilter(r *http.Request) (PatrolFilter, httpx.Page, error) {
+	lf, p, fe := readFilter(r)
+	f := PatrolFilter{ListFilter: lf, SquadID: httpx.Int64Param(r, "squad_id", fe), PostID: httpx.Int64Param(r, "post_id", fe),
+		Open: httpx.BoolParam(r, "open", fe)}
+	if b := httpx.BoolParam(r, "mine", fe); b != nil {
+		f.Mine = *b
+	}
+	return f, p, fe.Err()
+}
+
+// readFilter gathers listFilter's errors as fields, for patrolFilter to add to.
+func readFilter(r *http.Request) (ListFilter, httpx.Page, errs.Fields) {
 	fe := errs.Fields{}
 	p, err := httpx.ParsePage(r)
 	if err != nil {
 		mergeFields(fe, err)
 	}
 	f := ListFilter{TownID: httpx.Int64Param(r, "town_id", fe), VillageID: httpx.Int64Param(r, "village_id", fe)}
+	// Not calendar.DateParam: this one trims spaces and its English message
+	// names the field, and the answers stay as they were.
 	day := func(name string) calendar.Date {
 		v := strings.TrimSpace(r.URL.Query().Get(name))
 		if v == "" {
@@ -191,53 +168,4 @@ func listFilter(r *http.Request) (ListFilter, httpx.Page, errs.Fields) {
 	}
 	f.From, f.To = day("from"), day("to")
 	return f, p, fe
-}
-
-func listed[T any](w http.ResponseWriter, items []T, total int, err error) error {
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, httpx.List[T]{Items: items, Total: total})
-	return nil
-}
-
-func (s *Service) handleBroadcasts(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	f, p, fe := listFilter(r)
-	if err := fe.Err(); err != nil {
-		return err
-	}
-	items, total, err := s.ListBroadcasts(r.Context(), a, f, p.Limit(), p.Offset())
-	return listed(w, items, total, err)
-}
-
-func (s *Service) handlePatrols(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	lf, p, fe := listFilter(r)
-	f := PatrolFilter{ListFilter: lf, SquadID: httpx.Int64Param(r, "squad_id", fe), PostID: httpx.Int64Param(r, "post_id", fe),
-		Open: httpx.BoolParam(r, "open", fe)}
-	if b := httpx.BoolParam(r, "mine", fe); b != nil {
-		f.Mine = *b
-	}
-	if err := fe.Err(); err != nil {
-		return err
-	}
-	items, total, err := s.ListPatrols(r.Context(), a, f, p.Limit(), p.Offset())
-	return listed(w, items, total, err)
-}
-
-func (s *Service) handleReports(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	f, p, fe := listFilter(r)
-	if err := fe.Err(); err != nil {
-		return err
-	}
-	items, total, err := s.ListReports(r.Context(), a, f, p.Limit(), p.Offset())
-	return listed(w, items, total, err)
-}
-
-func (s *Service) handleChecks(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	f, p, fe := listFilter(r)
-	if err := fe.Err(); err != nil {
-		return err
-	}
-	items, total, err := s.ListChecks(r.Context(), a, f, p.Limit(), p.Offset())
-	return listed(w, items, total, err)
 }

@@ -415,6 +415,24 @@ func recorder(a *auth.Actor, p *Patrol, route bool) error {
 	return nil
 }
 
+// patrolToRecord loads a patrol named by id or client_key that the actor
+// sees and may add to (a finding, the end, a GPX route): the steps every
+// write on a patrol's record takes but the route points, which have their
+// own lookup and only the patroller sends.
+func (s *Service) patrolToRecord(ctx context.Context, a *auth.Actor, ref string) (*Patrol, error) {
+	if err := auth.Require(a, auth.ViewFire); err != nil {
+		return nil, err
+	}
+	p, err := s.patrol(ctx, s.DB.Read, a, ref)
+	if err != nil {
+		return nil, err
+	}
+	if err := recorder(a, p, false); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
 // AddPoints appends a batch of route points; created is false when the
 // batch (by client_key) was stored before.
 func (s *Service) AddPoints(ctx context.Context, a *auth.Actor, ref string, in PointsInput) (*PointsResult, bool, error) {
@@ -577,14 +595,8 @@ func haversine(lat1, lng1, lat2, lng2 float64) float64 {
 // EndPatrol ends a patrol; ending an ended patrol again changes nothing
 // (the phone's retry) and answers it as stored.
 func (s *Service) EndPatrol(ctx context.Context, a *auth.Actor, ref string, in EndInput) (*Patrol, error) {
-	if err := auth.Require(a, auth.ViewFire); err != nil {
-		return nil, err
-	}
-	p, err := s.patrol(ctx, s.DB.Read, a, ref)
+	p, err := s.patrolToRecord(ctx, a, ref)
 	if err != nil {
-		return nil, err
-	}
-	if err := recorder(a, p, false); err != nil {
 		return nil, err
 	}
 	if p.EndedAt != nil {
@@ -628,14 +640,8 @@ func (s *Service) EndPatrol(ctx context.Context, a *auth.Actor, ref string, in E
 
 // AddFinding records a finding with photos; created is false on a resend.
 func (s *Service) AddFinding(ctx context.Context, a *auth.Actor, ref string, in FindingInput) (*Finding, bool, error) {
-	if err := auth.Require(a, auth.ViewFire); err != nil {
-		return nil, false, err
-	}
-	p, err := s.patrol(ctx, s.DB.Read, a, ref)
+	p, err := s.patrolToRecord(ctx, a, ref)
 	if err != nil {
-		return nil, false, err
-	}
-	if err := recorder(a, p, false); err != nil {
 		return nil, false, err
 	}
 	get := func(ctx context.Context, a *auth.Actor, id int64) (*Finding, error) { return s.finding(ctx, id) }
