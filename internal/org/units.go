@@ -62,34 +62,12 @@ var unitSorts = map[string]string{
 	"created_at": "u.created_at",
 }
 
-// orderBy turns a "field"/"-field" sort into SQL from an allow-list.
-func orderBy(sort string, allowed map[string]string, def string) (string, error) {
-	if sort == "" {
-		return allowed[def], nil
-	}
-	field, desc := strings.TrimPrefix(sort, "-"), strings.HasPrefix(sort, "-")
-	col, ok := allowed[field]
-	if !ok {
-		f := errs.Fields{}
-		f.Add("sort", "不支持按“"+field+"”排序", "cannot sort by "+field)
-		return "", f.Err()
-	}
-	if desc {
-		parts := strings.Split(col, ", ")
-		for i := range parts {
-			parts[i] += " DESC"
-		}
-		col = strings.Join(parts, ", ")
-	}
-	return col, nil
-}
-
 // ListUnits lists units in the actor's scope; a limit of 0 lists all.
 func (s *Service) ListUnits(ctx context.Context, a *auth.Actor, f UnitFilter, p httpx.Page) ([]*Unit, int, error) {
 	if err := auth.Require(a, auth.ViewOrg); err != nil {
 		return nil, 0, err
 	}
-	order, err := orderBy(p.Sort, unitSorts, "sort_order")
+	order, err := db.OrderBy(p.Sort, "sort_order", unitSorts, "")
 	if err != nil {
 		return nil, 0, err
 	}

@@ -68,7 +68,7 @@ func (s *Service) ListUsers(ctx context.Context, a *auth.Actor, f UserFilter, p 
 	if err := auth.Require(a, auth.ViewOrg); err != nil {
 		return nil, 0, err
 	}
-	order, err := orderBy(p.Sort, userSorts, "unit")
+	order, err := db.OrderBy(p.Sort, "unit", userSorts, "")
 	if err != nil {
 		return nil, 0, err
 	}

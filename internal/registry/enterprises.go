@@ -62,7 +62,7 @@ func (s *Service) ListEnterprises(ctx context.Context, a *auth.Actor, f Enterpri
 	if err := auth.Require(a, auth.ViewEnterprises); err != nil {
 		return nil, 0, err
 	}
-	order, err := orderBy(p.Sort, "name", enterpriseSorts, "e.id")
+	order, err := db.OrderBy(p.Sort, "name", enterpriseSorts, "e.id")
 	if err != nil {
 		return nil, 0, err
 	}

@@ -181,7 +181,7 @@ func (s *Service) ListHouseholds(ctx context.Context, a *auth.Actor, f Household
 	if err := auth.Require(a, auth.ViewHouseholds); err != nil {
 		return nil, 0, err
 	}
-	order, err := orderBy(p.Sort, "code", householdSorts, "h.id")
+	order, err := db.OrderBy(p.Sort, "code", householdSorts, "h.id")
 	if err != nil {
 		return nil, 0, err
 	}

@@ -68,27 +68,6 @@ func forEdit[T any](a *auth.Actor, old *T, err error, visible func(*T) bool, not
 	return &cp, nil
 }
 
-// orderBy turns a list's sort ("name", or "-updated_at" for descending;
-// "" is def) into ORDER BY columns ending in idCol, so pages are stable.
-// Enterprises and households sort alike.
-func orderBy(sort, def string, cols map[string]string, idCol string) (string, error) {
-	if sort == "" {
-		sort = def
-	}
-	key := strings.TrimPrefix(sort, "-")
-	col, ok := cols[key]
-	if !ok {
-		f := errs.Fields{}
-		f.Add("sort", "不支持按“"+key+"”排序", "cannot sort by "+key)
-		return "", f.Err()
-	}
-	dir := ""
-	if strings.HasPrefix(sort, "-") {
-		dir = " DESC"
-	}
-	return strings.ReplaceAll(col, ",", dir+",") + dir + ", " + idCol + dir, nil
-}
-
 // listPage runs a list's query for one page (page size 0: every row, for
 // the exports) and reads each row with scan.
 func listPage[T any](ctx context.Context, q Querier, query string, args []any, p httpx.Page, scan func(scanner) (T, error)) ([]T, error) {

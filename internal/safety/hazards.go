@@ -104,24 +104,6 @@ var hazardSorts = map[string]string{
 	"enterprise": "e.name", "updated_at": "h.updated_at", "id": "h.id",
 }
 
-func hazardOrder(sort string) (string, error) {
-	if sort == "" {
-		sort = "-found_on"
-	}
-	key := strings.TrimPrefix(sort, "-")
-	col, ok := hazardSorts[key]
-	if !ok {
-		f := errs.Fields{}
-		f.Add("sort", "不支持按“"+key+"”排序", "cannot sort by "+key)
-		return "", f.Err()
-	}
-	dir := ""
-	if strings.HasPrefix(sort, "-") {
-		dir = " DESC"
-	}
-	return col + dir + ", h.id" + dir, nil
-}
-
 // filtered tells whether the ledger is filtered by more than its scope.
 func (f HazardFilter) filtered() bool {
 	return f.CampaignID != 0 || f.Industry != "" || f.TownID != 0 || f.SupervisingUnitID != 0 || f.EnterpriseID != 0 ||
@@ -188,7 +170,7 @@ func (s *Service) ListHazards(ctx context.Context, a *auth.Actor, f HazardFilter
 	if err := auth.Require(a, auth.ViewSafety); err != nil {
 		return nil, 0, err
 	}
-	order, err := hazardOrder(p.Sort)
+	order, err := db.OrderBy(p.Sort, "-found_on", hazardSorts, "h.id")
 	if err != nil {
 		return nil, 0, err
 	}

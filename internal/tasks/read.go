@@ -319,28 +319,6 @@ var taskSorts = map[string]string{
 	"title":      "t.title, t.id",
 }
 
-// orderBy turns "field" / "-field" into SQL from an allow-list.
-func orderBy(sort string, allowed map[string]string, def string) (string, error) {
-	if sort == "" {
-		sort = def
-	}
-	field, desc := strings.TrimPrefix(sort, "-"), strings.HasPrefix(sort, "-")
-	col, ok := allowed[field]
-	if !ok {
-		f := errs.Fields{}
-		f.Add("sort", "不支持按“"+field+"”排序", "cannot sort by "+field)
-		return "", f.Err()
-	}
-	if desc {
-		parts := strings.Split(col, ", ")
-		for i := range parts {
-			parts[i] += " DESC"
-		}
-		col = strings.Join(parts, ", ")
-	}
-	return col, nil
-}
-
 var statuses = []string{StatusDraft, StatusIssued, StatusSigned, StatusInProgress, StatusRequested, StatusReturned, StatusClosed}
 
 // where builds the ledger's condition for f and the actor. walk (SQLite)
@@ -466,7 +444,7 @@ func (s *Service) List(ctx context.Context, a *auth.Actor, f Filter, p httpx.Pag
 	if err := auth.Require(a, auth.ViewTasks); err != nil {
 		return nil, 0, err
 	}
-	order, err := orderBy(p.Sort, taskSorts, "number")
+	order, err := db.OrderBy(p.Sort, "number", taskSorts, "")
 	if err != nil {
 		return nil, 0, err
 	}

@@ -48,7 +48,7 @@ func (s *Service) ListSources(ctx context.Context, a *auth.Actor, f SourceFilter
 	if err := auth.Require(a, auth.ViewTasks); err != nil {
 		return nil, 0, err
 	}
-	order, err := orderBy(p.Sort, sourceSorts, "-held_on")
+	order, err := db.OrderBy(p.Sort, "-held_on", sourceSorts, "")
 	if err != nil {
 		return nil, 0, err
 	}
