@@ -1,25 +1,18 @@
 // Photos on the phone patrol page: taken with the camera for a finding and
-// when ending the patrol, shown as thumbnails that can be removed, kept in
-// the outbox and uploaded (POST /fire/photos) before the record that names
-// their ids.
+// when ending the patrol (the shared photo strip, tested in PhotoStrip.test.ts),
+// kept in the outbox and uploaded (POST /fire/photos) before the record that
+// names their ids.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { mount } from '@vue/test-utils'
-import { defineComponent, h, ref } from 'vue'
-import PhotoStrip from '@/views/fire/patrol/PhotoStrip.vue'
 import PatrolPhoneView from '@/views/fire/patrol/PatrolPhoneView.vue'
 import { session } from '@/stores/session'
-import { json, mockFetch, waitFor } from './helpers'
+import { json, mockFetch, pickFiles, waitFor } from './helpers'
 import { $, $$, mountAt } from './SupervisionFixtures'
 import { patrolPhone, type Routes } from './PatrolFixtures'
 
 vi.mock('@/ui/feedback', async (orig) => ({ ...(await orig<typeof import('@/ui/feedback')>()), confirmAction: vi.fn(async () => true) }))
 
 /** Picks files in a file input as the camera would. */
-function take(sel: string, ...names: string[]): void {
-  const input = $(sel) as HTMLInputElement
-  Object.defineProperty(input, 'files', { value: names.map((n) => new File(['jpeg'], n, { type: 'image/jpeg' })), configurable: true })
-  input.dispatchEvent(new Event('change'))
-}
+const take = (sel: string, ...names: string[]) => pickFiles($(sel) as HTMLInputElement, ...names)
 
 let urls = 0
 beforeEach(() => {
@@ -28,38 +21,6 @@ beforeEach(() => {
 })
 afterEach(() => {
   document.body.innerHTML = ''
-})
-
-describe('the photo strip', () => {
-  function mountStrip(max?: number) {
-    const model = ref<Blob[]>([])
-    const Host = defineComponent(() => () =>
-      h(PhotoStrip, { dataTest: 'p', max, modelValue: model.value, 'onUpdate:modelValue': (v: Blob[]) => (model.value = v) }),
-    )
-    return { wrapper: mount(Host, { attachTo: document.body }), model }
-  }
-
-  it('takes photos from the camera, shows thumbnails and removes one', async () => {
-    const { wrapper, model } = mountStrip()
-    const input = $('[data-test="p"]') as HTMLInputElement
-    expect(input.accept).toBe('image/*')
-    expect(input.getAttribute('capture')).toBe('environment')
-    take('[data-test="p"]', 'a.jpg', 'b.jpg')
-    await waitFor(() => expect($$('[data-test="p-thumb"] img')).toHaveLength(2))
-    expect(model.value.map((f) => (f as File).name)).toEqual(['a.jpg', 'b.jpg'])
-    $$('[data-test="p-remove"]')[0].click()
-    await waitFor(() => expect($$('[data-test="p-thumb"]')).toHaveLength(1))
-    expect(model.value.map((f) => (f as File).name)).toEqual(['b.jpg'])
-    wrapper.unmount()
-  })
-
-  it('keeps at most max photos and then disables the camera button', async () => {
-    const { wrapper, model } = mountStrip(2)
-    take('[data-test="p"]', 'a.jpg', 'b.jpg', 'c.jpg')
-    await waitFor(() => expect(model.value).toHaveLength(2))
-    await waitFor(() => expect(($('[data-test="p-btn"]') as HTMLButtonElement).disabled).toBe(true))
-    wrapper.unmount()
-  })
 })
 
 describe('photos on the phone patrol page', () => {

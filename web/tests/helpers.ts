@@ -50,3 +50,9 @@ export function query(url: string): Record<string, string> {
 export function waitFor<T>(fn: () => T | Promise<T>): Promise<T> {
   return vi.waitFor(fn, { timeout: 8000, interval: 20 })
 }
+
+/** Picks files in a file input as the camera or the file dialog would. */
+export function pickFiles(input: HTMLInputElement, ...names: string[]): void {
+  Object.defineProperty(input, 'files', { value: names.map((n) => new File(['jpeg'], n, { type: 'image/jpeg' })), configurable: true })
+  input.dispatchEvent(new Event('change'))
+}

@@ -1,6 +1,7 @@
 // Phone photos are several megabytes; on a poor connection that is what keeps
-// an inspection from getting through. Shrink them to 1600 px JPEG before they
-// are queued. Anything the browser cannot decode is kept as it is.
+// an inspection or a patrol record from getting through. Shrink them to
+// 1600 px JPEG before they are queued. Anything the browser cannot decode is
+// kept as it is.
 const MAX_SIDE = 1600
 
 export async function shrinkImage(file: File): Promise<Blob> {
