@@ -79,12 +79,18 @@ func Open(ctx context.Context, cfg Config, clk clock.Clock) (*App, error) {
 		d.Close()
 		return nil, err
 	}
-	// Hazards written before migration 0020 get their search pairs once.
-	if n, err := a.Safety.BackfillSearch(ctx); err != nil {
-		d.Close()
-		return nil, fmt.Errorf("hazard search index: %w", err)
-	} else if n > 0 {
-		slog.Info("indexed hazards for search", "hazards", n)
+	// Rows written before their table had search pairs (hazards: migration
+	// 0020, households: 0024) get them once.
+	for _, b := range []struct {
+		what string
+		fill func(context.Context) (int, error)
+	}{{"hazards", a.Safety.BackfillSearch}, {"households", a.Registry.BackfillSearch}} {
+		if n, err := b.fill(ctx); err != nil {
+			d.Close()
+			return nil, fmt.Errorf("search index of %s: %w", b.what, err)
+		} else if n > 0 {
+			slog.Info("indexed for search", "table", b.what, "rows", n)
+		}
 	}
 	return a, nil
 }

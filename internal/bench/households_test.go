@@ -155,8 +155,9 @@ func insertHouseholds(b *testing.B, f *testutil.Fixture, vs []benchVillage) {
 		for i := range rows {
 			v, head, addr, phone, people, note := householdRow(vs, i)
 			seq[v.id]++
-			rows[i] = []any{v.id, v.path, v.town, fmt.Sprintf("%s-%04d", v.code, seq[v.id]), head, addr, phone, people, note, true,
-				registry.DupKey(head, addr), w.Now(), w.Now()}
+			code := fmt.Sprintf("%s-%04d", v.code, seq[v.id])
+			rows[i] = []any{v.id, v.path, v.town, code, head, addr, phone, people, note, true,
+				registry.DupKey(head, addr), w.Now(), w.Now(), registry.HouseholdGrams(head, addr, code)}
 		}
 		if _, err := w.CopyFrom(ctx, "households", registry.HouseholdCopyCols, rows); err != nil {
 			return err

@@ -79,8 +79,9 @@ func Households(ctx context.Context, served *app.App) error {
 			}
 			people := 1 + rng.IntN(4) + rng.IntN(3)
 			active := rng.IntN(100) > 0 // about 1% moved away
-			data = append(data, []any{v.id, v.path, v.town, fmt.Sprintf("%s-%04d", v.code, i), head, addr, phone, people, note,
-				active, registry.DupKey(head, addr), now, now})
+			code := fmt.Sprintf("%s-%04d", v.code, i)
+			data = append(data, []any{v.id, v.path, v.town, code, head, addr, phone, people, note,
+				active, registry.DupKey(head, addr), now, now, registry.HouseholdGrams(head, addr, code)})
 			v.remaining++
 		}
 		entries = append(entries, audit.Entry{Action: "household.import", ObjectType: "village", ObjectID: fmt.Sprint(v.id),

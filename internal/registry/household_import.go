@@ -350,8 +350,8 @@ func (im HouseholdImporter) ApplyParams(ctx context.Context, w *audit.W, t *xlsx
 		}
 		h.UpdatedAt = now
 		if _, err := w.ExecContext(ctx, `UPDATE households SET head_name = $1, address = $2, phone = $3, people = $4, note = $5,
-			dup_key = $6, updated_at = $7 WHERE id = $8`, h.HeadName, h.Address, h.Phone, h.People, h.Note,
-			DupKey(h.HeadName, h.Address), now, h.ID); err != nil {
+			dup_key = $6, updated_at = $7, grams = $8 WHERE id = $9`, h.HeadName, h.Address, h.Phone, h.People, h.Note,
+			DupKey(h.HeadName, h.Address), now, HouseholdGrams(h.HeadName, h.Address, h.Code), h.ID); err != nil {
 			return res, nil, dupTaken(h, err)
 		}
 		res.Updated++

@@ -15,6 +15,7 @@ import (
 	"diaodu/internal/platform/db"
 	"diaodu/internal/platform/errs"
 	"diaodu/internal/platform/httpx"
+	"diaodu/internal/platform/textsearch"
 )
 
 // Household is a household (户) of a village. The fire module delivers its
@@ -144,14 +145,18 @@ func presentHousehold(a *auth.Actor, h *Household) *Household {
 	return h
 }
 
-var householdSorts = map[string]string{"code": "h.village_path, h.code", "head_name": "h.head_name", "people": "h.people",
-	"updated_at": "h.updated_at", "village": "h.village_path, h.code", "id": "h.id"}
+// A village's path and a household's number are unique together, so that
+// order needs no id to be stable; adding one kept SQLite from reading the
+// page off the index households_village_path (0.29 s for a district's page,
+// sorting 300,000 rows, instead of 0.1 ms).
+var householdSorts = map[string]string{"code": "h.village_path, h.code", "head_name": "h.head_name, h.id", "people": "h.people, h.id",
+	"updated_at": "h.updated_at, h.id", "village": "h.village_path, h.code", "id": "h.id"}
 
 // householdWhere builds the list's conditions on households (alias h) or,
 // with t = "c", on household_counts: the scope, the town as a range of
 // village paths (so the index on village_path serves filter and order), the
 // village and, for households only, active and the search.
-func householdWhere(a *auth.Actor, f HouseholdFilter, townPath, villagePath, t string) (string, db.Args) {
+func householdWhere(a *auth.Actor, f HouseholdFilter, townPath, villagePath, t string, dialect db.Dialect) (string, db.Args) {
 	cond, args := a.ScopeFilter(t+".village_path", 1)
 	where, list := cond, db.Args(args)
 	arg := list.Add
@@ -168,8 +173,7 @@ func householdWhere(a *auth.Actor, f HouseholdFilter, townPath, villagePath, t s
 		where += " AND h.active = " + arg(*f.Active)
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
-		p := arg(db.Like(q))
-		where += " AND (h.head_name LIKE " + p + ` ESCAPE '\' OR h.address LIKE ` + p + ` ESCAPE '\' OR LOWER(h.code) LIKE ` + p + ` ESCAPE '\')`
+		where += " AND " + householdText.Cond(q, dialect, &list)
 	}
 	return where, list
 }
@@ -181,7 +185,7 @@ func (s *Service) ListHouseholds(ctx context.Context, a *auth.Actor, f Household
 	if err := auth.Require(a, auth.ViewHouseholds); err != nil {
 		return nil, 0, err
 	}
-	order, err := db.OrderBy(p.Sort, "code", householdSorts, "h.id")
+	order, err := db.OrderBy(p.Sort, "code", householdSorts, "")
 	if err != nil {
 		return nil, 0, err
 	}
@@ -213,18 +217,19 @@ func (s *Service) ListHouseholds(ctx context.Context, a *auth.Actor, f Household
 		} else if f.Active != nil {
 			sum = "c.inactive"
 		}
-		where, args := householdWhere(a, f, townPath, villagePath, "c")
+		where, args := householdWhere(a, f, townPath, villagePath, "c", s.DB.Dialect)
 		if err := s.DB.R.QueryRowContext(ctx, `SELECT COALESCE(SUM(`+sum+`), 0) FROM household_counts c WHERE `+where, args...).Scan(&total); err != nil {
 			return nil, 0, err
 		}
 	}
-	where, args := householdWhere(a, f, townPath, villagePath, "h")
+	where, args := householdWhere(a, f, townPath, villagePath, "h", s.DB.Dialect)
 	if strings.TrimSpace(f.Q) != "" {
 		if err := s.DB.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM households h WHERE `+where, args...).Scan(&total); err != nil {
 			return nil, 0, err
 		}
 	}
-	out, err := listPage(ctx, s.DB.R, `SELECT `+hhCols+hhFrom+` WHERE `+where+` ORDER BY `+order, args, p, scanHousehold)
+	query := `SELECT ` + hhCols + hhFrom + ` WHERE ` + where + ` ORDER BY ` + order
+	out, err := listPage(ctx, s.DB.R, query, args, p, scanHousehold)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -478,7 +483,7 @@ func (s *Service) CreateHousehold(ctx context.Context, a *auth.Actor, in Househo
 		}
 		h.CreatedAt, h.UpdatedAt = w.Now(), w.Now()
 		err = w.QueryRowContext(ctx, `INSERT INTO households (village_id, village_path, town_id, code, head_name, address, phone,
-			people, note, active, dup_key, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+			people, note, active, dup_key, created_at, updated_at, grams) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
 			RETURNING id`, householdArgs(h)...).Scan(&h.ID)
 		if err != nil {
 			return dupTaken(h, err)
@@ -522,12 +527,26 @@ func (s *Service) householdVillage(ctx context.Context, q Querier, a *auth.Actor
 // householdArgs are the INSERT's (and the bulk copy's) values without id.
 func householdArgs(h *Household) []any {
 	return []any{h.VillageID, h.VillagePath, h.TownID, h.Code, h.HeadName, h.Address, h.Phone, h.People, h.Note, h.Active,
-		DupKey(h.HeadName, h.Address), h.CreatedAt, h.UpdatedAt}
+		DupKey(h.HeadName, h.Address), h.CreatedAt, h.UpdatedAt, HouseholdGrams(h.HeadName, h.Address, h.Code)}
 }
 
 // HouseholdCopyCols are the columns of a bulk copy into households (demo, benchmarks), in householdArgs order.
 var HouseholdCopyCols = []string{"village_id", "village_path", "town_id", "code", "head_name", "address", "phone", "people",
-	"note", "active", "dup_key", "created_at", "updated_at"}
+	"note", "active", "dup_key", "created_at", "updated_at", "grams"}
+
+// householdText is where the household list searches (see package
+// textsearch; migrations 0024–0026).
+var householdText = textsearch.Table{Alias: "h", FTS: "household_search", Cols: []string{"head_name", "address", "code"}}
+
+// HouseholdGrams is the value of households.grams: the character pairs of
+// the head's name, the address and the household number.
+func HouseholdGrams(head, address, code string) string { return textsearch.Grams(head, address, code) }
+
+// BackfillSearch fills the pairs of households written before migration
+// 0024 (grams IS NULL); at start, a no-op once done.
+func (s *Service) BackfillSearch(ctx context.Context) (int, error) {
+	return textsearch.Backfill(ctx, s.DB, "households", householdText.Cols)
+}
 
 // UpdateHousehold patches a household in scope; active=false marks it
 // moved away or merged (kept for history), true brings it back.
@@ -558,9 +577,9 @@ func (s *Service) UpdateHousehold(ctx context.Context, a *auth.Actor, id int64, 
 		}
 		h.UpdatedAt = w.Now()
 		_, err = w.ExecContext(ctx, `UPDATE households SET village_id = $1, village_path = $2, town_id = $3, code = $4,
-			head_name = $5, address = $6, phone = $7, people = $8, note = $9, active = $10, dup_key = $11, updated_at = $12
-			WHERE id = $13`, h.VillageID, h.VillagePath, h.TownID, h.Code, h.HeadName, h.Address, h.Phone, h.People, h.Note,
-			h.Active, DupKey(h.HeadName, h.Address), h.UpdatedAt, h.ID)
+			head_name = $5, address = $6, phone = $7, people = $8, note = $9, active = $10, dup_key = $11, updated_at = $12,
+			grams = $13 WHERE id = $14`, h.VillageID, h.VillagePath, h.TownID, h.Code, h.HeadName, h.Address, h.Phone, h.People, h.Note,
+			h.Active, DupKey(h.HeadName, h.Address), h.UpdatedAt, HouseholdGrams(h.HeadName, h.Address, h.Code), h.ID)
 		if err != nil {
 			return dupTaken(h, err)
 		}

@@ -137,6 +137,13 @@ func TestHouseholdDeactivateAndCounts(t *testing.T) {
 			{registry.HouseholdFilter{TownID: e.unit("QS-ZJ")}, 0}, // a village is not a town
 			{registry.HouseholdFilter{Q: a.HeadName}, 2},
 			{registry.HouseholdFilter{Q: a.HeadName, Active: bp(true)}, 1},
+			// The search index: part of an address, one character (a scan),
+			// the household number in any case, and words apart.
+			{registry.HouseholdFilter{Q: "三组"}, 4},
+			{registry.HouseholdFilter{Q: "王"}, 4},
+			{registry.HouseholdFilter{Q: strings.ToLower(again.Code)}, 1},
+			{registry.HouseholdFilter{Q: "三组 " + a.HeadName}, 2},
+			{registry.HouseholdFilter{Q: "四组"}, 0},
 		} {
 			items, total, err := e.s.ListHouseholds(e.ctx, e.as("admin"), tc.f, httpx.Page{Page: 1, Size: 20})
 			if err != nil || total != tc.want || len(items) != tc.want {

@@ -511,7 +511,7 @@ func (s *Service) insertHazard(ctx context.Context, w *audit.W, a *auth.Actor, e
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 'pending', TRUE, $14, $19, $19, $20) RETURNING id`,
 		nullStr(key), e.ID, e.Industry, db.NullID(e.TownID), e.TownPath, db.NullID(e.SupervisingUnitID), e.SupervisingPath,
 		db.NullID(in.CampaignID), db.NullID(inspectionID), h.Description, h.Level, h.FoundOn, h.FoundBy, db.NullID(a.UserID),
-		h.ResponsiblePerson, h.Measures, h.Deadline, h.Funds, w.Now(), searchGrams(h.Description)).Scan(&id); err != nil {
+		h.ResponsiblePerson, h.Measures, h.Deadline, h.Funds, w.Now(), searchGrams(h.Description, "")).Scan(&id); err != nil {
 		return 0, err
 	}
 	if err := s.takeFiles(ctx, w, a, "photo_ids", "hazard", id, "before", ownerUnit(e, a), in.PhotoIDs); err != nil {
