@@ -70,10 +70,16 @@ func (e *env) unit(code string) int64     { return e.f.Units[code].ID }
 // head is the audit chain's length: a bad input must not move it.
 func (e *env) head(t testing.TB) int { return e.f.Count(t, `SELECT seq FROM audit_head WHERE id = 1`) }
 
-// letter is a district-wide letter created by the supervisor.
+// letter is a letter to towns (none: the whole district) created by the supervisor.
 func (e *env) letter(t testing.TB, towns ...int64) *fire.Letter {
 	t.Helper()
-	l, err := e.s.CreateLetter(e.ctx, e.as("supervisor"), fire.LetterInput{Title: ptr("致全区人民群众的一封信"),
+	return e.letterBy(t, "supervisor", towns...)
+}
+
+// letterBy is a letter to towns created by a fixture user (a town's own letter).
+func (e *env) letterBy(t testing.TB, user string, towns ...int64) *fire.Letter {
+	t.Helper()
+	l, err := e.s.CreateLetter(e.ctx, e.as(user), fire.LetterInput{Title: ptr("致全区人民群众的一封信"),
 		Body: ptr("森林防火，人人有责。"), StartsOn: ptr("2026-11-01"), EndsOn: ptr("2027-04-30"), TownIDs: &towns})
 	if err != nil {
 		t.Fatalf("create letter: %v", err)
@@ -89,6 +95,17 @@ func (e *env) signature(t testing.TB, a *auth.Actor, letterID int64) int64 {
 		t.Fatalf("upload: %v", err)
 	}
 	return f.ID
+}
+
+// receipt is a signature for a letter uploaded by a fixture user:
+// receipts count only with the actor's own upload. Who may not upload gets
+// the admin's, which the call refuses before it reads the file.
+func (e *env) receipt(t testing.TB, user string, letterID int64) int64 {
+	t.Helper()
+	if f, err := e.s.UploadFile(e.ctx, e.as(user), letterID, "signature.png", bytes.NewReader(pngBytes(t))); err == nil {
+		return f.ID
+	}
+	return e.signature(t, e.as("admin"), letterID)
 }
 
 // deliver records a signed receipt for a household as a, with a signature a uploaded.

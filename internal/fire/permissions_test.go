@@ -1,8 +1,8 @@
 package fire_test
 
 import (
-	"bytes"
 	"net/http"
+	"slices"
 	"testing"
 	"time"
 
@@ -26,45 +26,54 @@ const (
 
 type row [9]want
 
+// action is a service call on a letter, with its row for each side.
+type action struct {
+	name string
+	do   func(e *env, a *auth.Actor, l *fire.Letter, village string, file int64) error
+	qs   row
+	lx   row
+}
+
+var actions = []action{
+	{"view letter", func(e *env, a *auth.Actor, l *fire.Letter, _ string, _ int64) error {
+		_, err := e.s.Letter(e.ctx, a, l.ID)
+		return err
+	},
+		row{OK, OK, OK, OK, OK, OK, FB, NF, NF}, row{OK, OK, OK, NF, NF, NF, FB, OK, NF}},
+	{"coverage", func(e *env, a *auth.Actor, l *fire.Letter, _ string, _ int64) error {
+		_, err := e.s.Coverage(e.ctx, a, l.ID)
+		return err
+	},
+		row{OK, OK, OK, OK, OK, OK, FB, NF, NF}, row{OK, OK, OK, NF, NF, NF, FB, OK, NF}},
+	{"edit letter", func(e *env, a *auth.Actor, l *fire.Letter, _ string, _ int64) error {
+		_, err := e.s.UpdateLetter(e.ctx, a, l.ID, fire.LetterInput{Body: ptr("新正文")})
+		return err
+	}, row{OK, OK, FB, FB, FB, FB, FB, NF, NF}, row{OK, OK, FB, NF, NF, FB, FB, FB, NF}},
+	{"pending", func(e *env, a *auth.Actor, l *fire.Letter, v string, file int64) error {
+		_, _, err := e.s.Pending(e.ctx, a, l.ID, e.unit(v), "", 10, 0)
+		return err
+	}, row{OK, OK, OK, OK, OK, OK, FB, NF, NF}, row{OK, OK, OK, NF, NF, NF, FB, OK, NF}},
+	{"deliver", func(e *env, a *auth.Actor, l *fire.Letter, v string, file int64) error {
+		_, _, err := e.s.Deliver(e.ctx, a, l.ID, fire.DeliveryInput{HouseholdID: e.hh[v][0], Method: fire.MethodSignature,
+			FileIDs: []int64{file}})
+		return err
+	}, row{OK, OK, FB, OK, OK, OK, FB, NF, NF}, row{OK, OK, FB, NF, NF, NF, FB, OK, NF}},
+	{"batch", func(e *env, a *auth.Actor, l *fire.Letter, v string, file int64) error {
+		_, err := e.s.MarkBatch(e.ctx, a, l.ID, fire.BatchInput{VillageID: e.unit(v), FileID: file,
+			HouseholdIDs: e.hh[v]})
+		return err
+	}, row{OK, OK, FB, OK, OK, OK, FB, NF, NF}, row{OK, OK, FB, NF, NF, NF, FB, OK, NF}},
+}
+
+// svc is a service action's two rows, for the HTTP table.
+func svc(name string) [2]row {
+	a := actions[slices.IndexFunc(actions, func(a action) bool { return a.name == name })]
+	return [2]row{a.qs, a.lx}
+}
+
 // Role × action × in/out of scope, on the service. "qs" acts on 青石镇's
 // 张家村 under a 青石镇 letter; "lx" on 柳溪镇's 河口村 under a 柳溪镇 letter.
 func TestPermissionMatrix(t *testing.T) {
-	type action struct {
-		name string
-		do   func(e *env, a *auth.Actor, l *fire.Letter, village string, file int64) error
-		qs   row
-		lx   row
-	}
-	actions := []action{
-		{"view letter", func(e *env, a *auth.Actor, l *fire.Letter, _ string, _ int64) error {
-			_, err := e.s.Letter(e.ctx, a, l.ID)
-			return err
-		},
-			row{OK, OK, OK, OK, OK, OK, FB, NF, NF}, row{OK, OK, OK, NF, NF, NF, FB, OK, NF}},
-		{"coverage", func(e *env, a *auth.Actor, l *fire.Letter, _ string, _ int64) error {
-			_, err := e.s.Coverage(e.ctx, a, l.ID)
-			return err
-		},
-			row{OK, OK, OK, OK, OK, OK, FB, NF, NF}, row{OK, OK, OK, NF, NF, NF, FB, OK, NF}},
-		{"edit letter", func(e *env, a *auth.Actor, l *fire.Letter, _ string, _ int64) error {
-			_, err := e.s.UpdateLetter(e.ctx, a, l.ID, fire.LetterInput{Body: ptr("新正文")})
-			return err
-		}, row{OK, OK, FB, FB, FB, FB, FB, NF, NF}, row{OK, OK, FB, NF, NF, FB, FB, FB, NF}},
-		{"pending", func(e *env, a *auth.Actor, l *fire.Letter, v string, file int64) error {
-			_, _, err := e.s.Pending(e.ctx, a, l.ID, e.unit(v), "", 10, 0)
-			return err
-		}, row{OK, OK, OK, OK, OK, OK, FB, NF, NF}, row{OK, OK, OK, NF, NF, NF, FB, OK, NF}},
-		{"deliver", func(e *env, a *auth.Actor, l *fire.Letter, v string, file int64) error {
-			_, _, err := e.s.Deliver(e.ctx, a, l.ID, fire.DeliveryInput{HouseholdID: e.hh[v][0], Method: fire.MethodSignature,
-				FileIDs: []int64{file}})
-			return err
-		}, row{OK, OK, FB, OK, OK, OK, FB, NF, NF}, row{OK, OK, FB, NF, NF, NF, FB, OK, NF}},
-		{"batch", func(e *env, a *auth.Actor, l *fire.Letter, v string, file int64) error {
-			_, err := e.s.MarkBatch(e.ctx, a, l.ID, fire.BatchInput{VillageID: e.unit(v), FileID: file,
-				HouseholdIDs: e.hh[v]})
-			return err
-		}, row{OK, OK, FB, OK, OK, OK, FB, NF, NF}, row{OK, OK, FB, NF, NF, NF, FB, OK, NF}},
-	}
 	testutil.EachDB(t, func(t *testing.T, d *db.DB) {
 		e := newEnv(t, d)
 		for _, ac := range actions {
@@ -76,12 +85,7 @@ func TestPermissionMatrix(t *testing.T) {
 				for i, name := range who {
 					t.Run(ac.name+"/"+where+"/"+name, func(t *testing.T) {
 						l := e.letter(t, e.unit(town))
-						// Receipts count only with the actor's own upload; who
-						// may not upload gets the admin's, refused before it is read.
-						file := e.signature(t, e.as("admin"), l.ID)
-						if f, err := e.s.UploadFile(e.ctx, e.as(name), l.ID, "signature.png", bytes.NewReader(pngBytes(t))); err == nil {
-							file = f.ID
-						}
+						file := e.receipt(t, name, l.ID)
 						before := e.head(t)
 						err := ac.do(e, e.as(name), l, village, file)
 						got := OK
