@@ -1,7 +1,6 @@
 package patrol_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -12,7 +11,6 @@ import (
 	"diaodu/internal/platform/auth"
 	"diaodu/internal/platform/db"
 	"diaodu/internal/platform/errs"
-	"diaodu/internal/platform/httpx"
 	"diaodu/internal/testutil"
 )
 
@@ -231,12 +229,6 @@ func svc(name string) [2]row {
 // EM is a list answered 200 without the side's object among its items.
 const EM = want("not listed")
 
-// upload is a multipart body with one file.
-type upload struct {
-	name string
-	data []byte
-}
-
 // One GPX track of two untimed points, spread over the patrol.
 const gpxTrack = `<gpx><trk><trkseg><trkpt lat="31.000" lon="117.200"/><trkpt lat="31.010" lon="117.210"/></trkseg></trk></gpx>`
 
@@ -339,10 +331,10 @@ func TestPermissionMatrixHTTP(t *testing.T) {
 			return path("patrols/%d/end", e.patrolOn(t, s).ID), map[string]any{}, 0
 		}, svc("end patrol")},
 		{"POST /api/v1/fire/patrols/{id}/gpx", 200, false, false, func(e *env, t testing.TB, s side) (string, any, int64) {
-			return path("patrols/%d/gpx", e.patrolOn(t, s).ID), upload{"track.gpx", []byte(gpxTrack)}, 0
+			return path("patrols/%d/gpx", e.patrolOn(t, s).ID), testutil.Upload{Name: "track.gpx", Data: []byte(gpxTrack)}, 0
 		}, svc("end patrol")}, // the same recorders as ending it
 		{"POST /api/v1/fire/photos", 201, false, true, func(e *env, t testing.TB, s side) (string, any, int64) {
-			return path("photos"), upload{"a.png", []byte(pngBytes)}, 0
+			return path("photos"), testutil.Upload{Name: "a.png", Data: []byte(pngBytes)}, 0
 		}, [2]row{{OK, OK, FB, OK, OK, OK, FB, OK, OK}}}, // fire.field, against the uploader's own unit
 		{"GET /api/v1/fire/villages", 200, true, false, func(e *env, t testing.TB, s side) (string, any, int64) {
 			v, err := e.s.SaveVillage(e.ctx, e.as("admin"), patrol.VillageInput{VillageID: e.unit(s.village)})
@@ -391,30 +383,17 @@ func TestPermissionMatrixHTTP(t *testing.T) {
 	}
 
 	// The table covers every route the module registers.
-	rt := httpx.NewRouter(nil)
-	(&patrol.Service{}).Routes(rt)
-	covered := map[string]bool{}
-	for _, r := range rows {
-		covered[r.route] = true
+	names := make([]string, len(rows))
+	for i, r := range rows {
+		names[i] = r.route
 	}
-	for _, r := range rt.Routes() {
-		if !covered[r.Method+" "+r.Path] {
-			t.Errorf("%s %s has no row in the table", r.Method, r.Path)
-		}
-		delete(covered, r.Method+" "+r.Path)
-	}
-	for r := range covered {
-		t.Errorf("row %s names no route", r)
-	}
+	testutil.CoverRoutes(t, (&patrol.Service{}).Routes, names)
 
 	testutil.EachDB(t, func(t *testing.T, d *db.DB) {
 		e := newEnv(t, d)
 		e.f.AddUser(t, "hk_field", "LX-HK", "field")
 		srv := e.f.NewServer(t)
-		clients := map[string]*testutil.Client{}
-		for _, u := range who {
-			clients[u] = srv.Login(t, u)
-		}
+		clients := srv.LoginAll(t, who[:]...)
 		for _, r := range rows {
 			method, _, _ := strings.Cut(r.route, " ")
 			for si, s := range []side{qsSide, lxSide} {
@@ -424,50 +403,18 @@ func TestPermissionMatrixHTTP(t *testing.T) {
 				for i, u := range who {
 					exp := r.rows[si][i]
 					p, body, id := r.req(e, t, s)
-					before := e.head(t)
-					var res *testutil.Resp
-					if up, ok := body.(upload); ok {
-						res = clients[u].Upload(p, nil, up.name, up.data)
-					} else {
-						res = clients[u].Do(method, p, body)
-					}
 					wantStatus, ok := status[exp]
 					if !ok {
 						wantStatus = r.ok
 					}
-					if res.Status != wantStatus {
-						t.Errorf("%s on %s by %s: HTTP %d, want %d (%.200s)", r.route, s.village, u, res.Status, wantStatus, res.Body)
-						continue
+					cell := testutil.Cell{Name: r.route + " on " + s.village + " by " + u, Method: method, Path: p, Body: body,
+						Status: wantStatus, Listed: exp == OK, Refused: exp != OK}
+					if r.list {
+						cell.Holds = func(b []byte) bool { return testutil.Listed(t, b, id) }
 					}
-					if r.list && res.Status == http.StatusOK && listed(t, res.Body, id) != (exp == OK) {
-						t.Errorf("%s on %s by %s: the object listed is %v, want %v", r.route, s.village, u, !(exp == OK), exp == OK)
-					}
-					if exp != OK && e.head(t) != before {
-						t.Errorf("%s on %s by %s: a refused call changed something", r.route, s.village, u)
-					}
+					cell.Check(t, clients[u], e.head)
 				}
 			}
 		}
 	})
-}
-
-// listed tells whether a list answer (an array, or a page's items) holds id.
-func listed(t testing.TB, body []byte, id int64) bool {
-	t.Helper()
-	var page struct {
-		Items []struct{ ID int64 } `json:"items"`
-	}
-	var arr []struct{ ID int64 }
-	if err := json.Unmarshal(body, &arr); err != nil {
-		if err := json.Unmarshal(body, &page); err != nil {
-			t.Fatalf("not a list: %.200s", body)
-		}
-		arr = page.Items
-	}
-	for _, x := range arr {
-		if x.ID == id {
-			return true
-		}
-	}
-	return false
 }
