@@ -144,7 +144,7 @@ func fireRows() []hrow {
 		// Letter 0 is a letter being written: its writers only.
 		{"POST /api/v1/fire/letters/{id}/files", 201, true, nil, func(e *env, t testing.TB, s side, _ string) (string, any, int64) {
 			return path("letters/0/files"), testutil.Upload{Name: "letter.png", Data: pngBytes(t)}, 0
-		}, [2]row{{OK, OK, FB, OK, OK, NF, FB, OK, OK}}},
+		}, [2]row{{OK, OK, FB, OK, OK, FB, FB, OK, OK}}},
 		{"POST /api/v1/fire/letters/{id}/deliveries", 201, false, nil, deliver(onSide), svc("deliver")},
 		{"POST /api/v1/fire/letters/{id}/deliveries", 201, false, nil, deliver(districtWide), fieldForm},
 		{"POST /api/v1/fire/letters/{id}/batches", 201, false, nil, batch(onSide), svc("batch")},

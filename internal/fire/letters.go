@@ -378,7 +378,9 @@ func (s *Service) fileOwner(ctx context.Context, a *auth.Actor, objectID string)
 			return 0, err
 		}
 	} else if !a.Can(auth.FireLetters) {
-		return 0, letterNotFound
+		// A letter being written is nobody's object yet: what is missing is
+		// the permission to write letters, not a letter in scope.
+		return 0, errs.ErrForbidden
 	}
 	return s.unitOf(a), nil
 }
