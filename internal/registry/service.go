@@ -39,7 +39,7 @@ type Querier interface {
 }
 
 // scanner is a row or rows being read (scanEnterprise, scanHousehold).
-type scanner = interface{ Scan(...any) error }
+type scanner = db.Scanner
 
 // orNil answers a lookup of one row by key: a missing row is nil, nil, so
 // the other modules' callers tell "none" from a failure without sql.
@@ -70,24 +70,11 @@ func forEdit[T any](a *auth.Actor, old *T, err error, visible func(*T) bool, not
 
 // listPage runs a list's query for one page (page size 0: every row, for
 // the exports) and reads each row with scan.
-func listPage[T any](ctx context.Context, q Querier, query string, args []any, p httpx.Page, scan func(scanner) (T, error)) ([]T, error) {
+func listPage[T any](ctx context.Context, q Querier, query string, args []any, p httpx.Page, scan func(db.Scanner) (T, error)) ([]T, error) {
 	if p.Size > 0 {
 		query += fmt.Sprintf(" LIMIT %d OFFSET %d", p.Limit(), p.Offset())
 	}
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []T{}
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+	return db.Collect(ctx, q, query, args, scan)
 }
 
 // phoneField copies the input's phone (when given) into *dst and checks

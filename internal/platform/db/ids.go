@@ -29,3 +29,25 @@ func IDs(ctx context.Context, q RowsQuerier, query string, args ...any) ([]int64
 	}
 	return ids, rows.Err()
 }
+
+// Scanner is a row to read: *sql.Rows, or *sql.Row.
+type Scanner interface{ Scan(dest ...any) error }
+
+// Collect runs a query and reads every row with scan ([] for none, so a
+// list answers [] rather than null).
+func Collect[T any](ctx context.Context, q RowsQuerier, query string, args []any, scan func(Scanner) (T, error)) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}

@@ -162,7 +162,7 @@ func (s *Service) List(ctx context.Context, ac *auth.Actor, f Filter, p httpx.Pa
 	if p.Size > 0 {
 		q += ` LIMIT ` + strconv.Itoa(p.Limit()) + ` OFFSET ` + strconv.Itoa(p.Offset())
 	}
-	out, err := collect(ctx, s.DB.R, q, args, func(rows *sql.Rows) (Tour, error) {
+	out, err := db.Collect(ctx, s.DB.R, q, args, func(rows db.Scanner) (Tour, error) {
 		t, err := scanTour(rows)
 		if err != nil {
 			return Tour{}, err
@@ -277,27 +277,9 @@ func (s *Service) Get(ctx context.Context, ac *auth.Actor, id int64) (*Detail, e
 	return d, erows.Err()
 }
 
-// collect runs a query and scans every row with scan.
-func collect[T any](ctx context.Context, q querier, query string, args []any, scan func(rows *sql.Rows) (T, error)) ([]T, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []T{}
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
-}
-
 func criteriaOf(ctx context.Context, q querier, id int64) ([]Criterion, error) {
-	return collect(ctx, q, `SELECT seq, name, max_points FROM tour_criteria WHERE tour_id = $1 ORDER BY seq`, []any{id},
-		func(rows *sql.Rows) (c Criterion, err error) { return c, rows.Scan(&c.Seq, &c.Name, &c.Max) })
+	return db.Collect(ctx, q, `SELECT seq, name, max_points FROM tour_criteria WHERE tour_id = $1 ORDER BY seq`, []any{id},
+		func(rows db.Scanner) (c Criterion, err error) { return c, rows.Scan(&c.Seq, &c.Name, &c.Max) })
 }
 
 // projectCols reads a key project with its town and responsible unit.
@@ -309,8 +291,8 @@ func scanProject(p *Project) []any {
 }
 
 func stopsOf(ctx context.Context, q querier, id int64) ([]Stop, error) {
-	return collect(ctx, q, `SELECT s.seq, s.finding_tags, s.findings, `+projectCols+` FROM tour_stops s `+projectJoin+`
-		WHERE s.tour_id = $1 ORDER BY s.seq`, []any{id}, func(rows *sql.Rows) (st Stop, err error) {
+	return db.Collect(ctx, q, `SELECT s.seq, s.finding_tags, s.findings, `+projectCols+` FROM tour_stops s `+projectJoin+`
+		WHERE s.tour_id = $1 ORDER BY s.seq`, []any{id}, func(rows db.Scanner) (st Stop, err error) {
 		var tags string
 		err = rows.Scan(append([]any{&st.Seq, &tags, &st.Findings}, scanProject(&st.Project)...)...)
 		st.FindingTags = splitTags(tags)
@@ -326,10 +308,10 @@ func splitTags(s string) []string {
 }
 
 func judgesOf(ctx context.Context, q querier, id int64) ([]Judge, error) {
-	return collect(ctx, q, `SELECT u.id, u.real_name, u.username, n.name,
+	return db.Collect(ctx, q, `SELECT u.id, u.real_name, u.username, n.name,
 		(SELECT COUNT(*) FROM tour_scores c WHERE c.tour_id = j.tour_id AND c.judge_id = u.id AND c.status = 'submitted')
 		FROM tour_judges j JOIN users u ON u.id = j.user_id JOIN units n ON n.id = u.unit_id
-		WHERE j.tour_id = $1 ORDER BY j.seq, u.id`, []any{id}, func(rows *sql.Rows) (j Judge, err error) {
+		WHERE j.tour_id = $1 ORDER BY j.seq, u.id`, []any{id}, func(rows db.Scanner) (j Judge, err error) {
 		return j, rows.Scan(&j.ID, &j.Name, &j.Username, &j.Unit, &j.Submitted)
 	})
 }
@@ -862,7 +844,7 @@ func (s *Service) JudgeCandidates(ctx context.Context, ac *auth.Actor) ([]Candid
 }
 
 func (s *Service) candidates(ctx context.Context, q string, args db.Args) ([]Candidate, error) {
-	return collect(ctx, s.DB.R, q, args, func(rows *sql.Rows) (c Candidate, err error) {
+	return db.Collect(ctx, s.DB.R, q, args, func(rows db.Scanner) (c Candidate, err error) {
 		return c, rows.Scan(&c.ID, &c.Name, &c.Extra, &c.Unit, &c.TotalInvestment)
 	})
 }
