@@ -229,27 +229,6 @@ func DoByID(do func(ctx context.Context, a *auth.Actor, id int64) error) Handler
 	}
 }
 
-// CreateByID is the handler of "POST …/{id}/<things>": decode the body into
-// In, create it under the object for the actor and answer 201 with it.
-func CreateByID[In, Out any](create func(ctx context.Context, a *auth.Actor, id int64, in In) (Out, error)) HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-		id, err := PathID(r)
-		if err != nil {
-			return err
-		}
-		var in In
-		if err := Decode(w, r, &in); err != nil {
-			return err
-		}
-		v, err := create(r.Context(), a, id, in)
-		if err != nil {
-			return err
-		}
-		JSON(w, http.StatusCreated, v)
-		return nil
-	}
-}
-
 // The handlers below are the shapes every module's routes repeat; a module
 // writes its own handler only where a route does something more (reads
 // query filters of its own, answers a different status, streams a file).
@@ -265,24 +244,23 @@ func Get[T any](load func(ctx context.Context, a *auth.Actor) (T, error)) Handle
 // Create is the handler of "POST …/<things>": decode the body into In,
 // create it for the actor and answer 201 with it.
 func Create[In, Out any](create func(ctx context.Context, a *auth.Actor, in In) (Out, error)) HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-		var in In
-		if err := Decode(w, r, &in); err != nil {
-			return err
-		}
-		return Respond(w, http.StatusCreated)(create(r.Context(), a, in))
-	}
+	return decoded(http.StatusCreated, create)
 }
 
 // Put is the handler of a "PUT" without an id (a table's rows, a month's
 // figures): decode the body into In, store it for the actor and answer 200.
 func Put[In, Out any](put func(ctx context.Context, a *auth.Actor, in In) (Out, error)) HandlerFunc {
+	return decoded(http.StatusOK, put)
+}
+
+// decoded answers status with what fn makes of the body.
+func decoded[In, Out any](status int, fn func(ctx context.Context, a *auth.Actor, in In) (Out, error)) HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
 		var in In
 		if err := Decode(w, r, &in); err != nil {
 			return err
 		}
-		return Respond(w, http.StatusOK)(put(r.Context(), a, in))
+		return Respond(w, status)(fn(r.Context(), a, in))
 	}
 }
 
@@ -290,6 +268,17 @@ func Put[In, Out any](put func(ctx context.Context, a *auth.Actor, in In) (Out, 
 // workflow step with a note): decode the body into In, apply it to the
 // object for the actor and answer 200 with the result.
 func UpdateByID[In, Out any](update func(ctx context.Context, a *auth.Actor, id int64, in In) (Out, error)) HandlerFunc {
+	return decodedByID(http.StatusOK, update)
+}
+
+// CreateByID is the handler of "POST …/{id}/<things>": decode the body into
+// In, create it under the object for the actor and answer 201 with it.
+func CreateByID[In, Out any](create func(ctx context.Context, a *auth.Actor, id int64, in In) (Out, error)) HandlerFunc {
+	return decodedByID(http.StatusCreated, create)
+}
+
+// decodedByID answers status with what fn makes of the path's id and the body.
+func decodedByID[In, Out any](status int, fn func(ctx context.Context, a *auth.Actor, id int64, in In) (Out, error)) HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
 		id, err := PathID(r)
 		if err != nil {
@@ -299,7 +288,7 @@ func UpdateByID[In, Out any](update func(ctx context.Context, a *auth.Actor, id 
 		if err := Decode(w, r, &in); err != nil {
 			return err
 		}
-		return Respond(w, http.StatusOK)(update(r.Context(), a, id, in))
+		return Respond(w, status)(fn(r.Context(), a, id, in))
 	}
 }
 
