@@ -363,21 +363,13 @@ func can(a *auth.Actor, h *hazardRow, today calendar.Date, pendingExt bool) []st
 }
 
 func (s *Service) events(ctx context.Context, id int64) ([]Event, error) {
-	rows, err := s.DB.Read.QueryContext(ctx, `SELECT ev.kind, ev.summary, ev.note, COALESCE(u.real_name, ''), ev.at
-		FROM safety_hazard_events ev LEFT JOIN users u ON u.id = ev.user_id WHERE ev.hazard_id = $1 ORDER BY ev.at, ev.id`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []Event{}
-	for rows.Next() {
-		var e Event
-		if err := rows.Scan(&e.Kind, &e.Summary, &e.Note, &e.By, &e.At); err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return db.Collect(ctx, s.DB.Read, `SELECT ev.kind, ev.summary, ev.note, COALESCE(u.real_name, ''), ev.at
+		FROM safety_hazard_events ev LEFT JOIN users u ON u.id = ev.user_id WHERE ev.hazard_id = $1 ORDER BY ev.at, ev.id`, []any{id},
+		func(r db.Scanner) (Event, error) {
+			var e Event
+			err := r.Scan(&e.Kind, &e.Summary, &e.Note, &e.By, &e.At)
+			return e, err
+		})
 }
 
 // event adds a line to a hazard's history.

@@ -288,20 +288,12 @@ func (s *Service) files(ctx context.Context, id int64) ([]File, error) {
 }
 
 func (s *Service) timeline(ctx context.Context, id int64) ([]Event, error) {
-	rows, err := s.DB.Read.QueryContext(ctx, `SELECT kind, summary, note, actor_name, at FROM task_events WHERE task_id = $1 ORDER BY at, id`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []Event{}
-	for rows.Next() {
-		var e Event
-		if err := rows.Scan(&e.Kind, &e.Summary, &e.Note, &e.Actor, &e.At); err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return db.Collect(ctx, s.DB.Read, `SELECT kind, summary, note, actor_name, at FROM task_events WHERE task_id = $1 ORDER BY at, id`, []any{id},
+		func(r db.Scanner) (Event, error) {
+			var e Event
+			err := r.Scan(&e.Kind, &e.Summary, &e.Note, &e.Actor, &e.At)
+			return e, err
+		})
 }
 
 // can lists what the actor may do with the task now; the service checks
